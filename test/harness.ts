@@ -1,0 +1,45 @@
+/**
+ * Whole-program test harness: runs the real infra/ program under Pulumi's mocks for a stack file or a tier
+ * with overrides, and returns every registered resource (type, name, parent, inputs, options).
+ */
+import type { RawConfig } from "../infra/config";
+import { readStackFile } from "../infra/stack-file";
+import type { TierName } from "../infra/tiers";
+import { runStack, type ProgramRun, type RegisteredResource, type RunOptions } from "../tools/program";
+
+export type { ProgramRun, RegisteredResource };
+
+/** Run the program for a stack file in this repository (Pulumi.<stack>.yaml). */
+export function runStackFile(stack: string, options?: RunOptions): Promise<ProgramRun> {
+  const file = readStackFile(stack);
+  return runStack(file.raw, file.project, file.stack, options);
+}
+
+/** Staging's stack file with the given values layered on top (e.g. another tier, overrides, a bad value). */
+export function rawConfigWith(values: Record<string, unknown>, secrets: Partial<RawConfig["secrets"]> = {}): RawConfig {
+  const base = readStackFile("staging").raw;
+  return { values: { ...base.values, ...values }, secrets: { ...base.secrets, ...secrets } };
+}
+
+/** Run the program for a tier (config otherwise staging's), optionally with more config values. */
+export function runTier(tier: TierName, values: Record<string, unknown> = {}, options?: RunOptions): Promise<ProgramRun> {
+  return runStack(rawConfigWith({ tier, ...values }), "finishthisidea", `test-${tier}`, options);
+}
+
+export function ofType(run: ProgramRun, type: string): RegisteredResource[] {
+  return run.resources.filter((r) => r.type === type);
+}
+
+export function named(run: ProgramRun, type: string, name: string): RegisteredResource {
+  const found = run.resources.find((r) => r.type === type && r.name === name);
+  if (!found) {
+    const names = ofType(run, type).map((r) => r.name);
+    throw new Error(`No ${type} named ${name}; registered: ${names.join(", ") || "(none of this type)"}`);
+  }
+  return found;
+}
+
+/** Children (direct or nested) of a component, by component name. */
+export function inComponent(run: ProgramRun, component: string): RegisteredResource[] {
+  return run.resources.filter((r) => r.component === component && r.name !== component);
+}

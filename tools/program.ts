@@ -1,0 +1,182 @@
+/**
+ * Runs the real platform program in-process under Pulumi's mock engine and records every resource it
+ * registers: type, name, parent, inputs and options. The offline plan, the benchmark and the tests all go
+ * through here, so what they report is what `pulumi up` would register.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { resolveConfig, type PlatformConfig, type RawConfig } from "../infra/config";
+import { createPlatform, type PlatformOutputs } from "../infra/platform";
+import { mockCall, mockOutputs } from "./mock-outputs";
+
+export interface ResourceOptionsRecord {
+  protect: boolean;
+  /** Aliases as given: names or `{ name, type, parent }` objects (parents by name). */
+  aliases: unknown[];
+  /** Names of resources this one explicitly depends on. */
+  dependsOn: string[];
+  /** Name of the provider resource that manages it (explicit or inherited), if any. */
+  provider?: string;
+  ignoreChanges: string[];
+  deleteBeforeReplace: boolean;
+  retainOnDelete: boolean;
+}
+
+export interface RegisteredResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** Name of the parent resource; undefined only for the root Platform component. */
+  parent?: string;
+  /** Type of the parent resource. */
+  parentType?: string;
+  /** Nearest enclosing `finishthisidea:*` component (itself for a component), for grouping. */
+  component?: string;
+  custom: boolean;
+  inputs: Record<string, any>;
+  /** Paths of inputs (e.g. `stringData.DATABASE_URL`) that were Pulumi secrets when the program passed them. */
+  secretInputs: string[];
+  options: ResourceOptionsRecord;
+}
+
+export interface ProgramRun {
+  config: PlatformConfig;
+  resources: RegisteredResource[];
+  outputs: PlatformOutputs;
+}
+
+export interface RunOptions {
+  /** Preview mode (the plan): unknown outputs stay unknown. Tests of derived values use false. Default true. */
+  preview?: boolean;
+}
+
+interface Captured {
+  resource: pulumi.Resource;
+  type: string;
+  name: string;
+  parent?: pulumi.Resource;
+  opts: pulumi.CustomResourceOptions & pulumi.ComponentResourceOptions;
+  props: Record<string, unknown>;
+}
+
+const nameOf = (r: unknown): string | undefined => (r as { __name?: string } | undefined)?.__name;
+const typeOf = (r: unknown): string | undefined => (r as { __pulumiType?: string } | undefined)?.__pulumiType;
+
+function describeAlias(alias: unknown): unknown {
+  if (typeof alias === "string") return alias;
+  if (pulumi.Output.isInstance(alias)) return "<output alias>";
+  const a = alias as pulumi.Alias;
+  return { name: a.name, type: a.type, parent: a.parent === pulumi.rootStackResource ? "<root stack>" : nameOf(a.parent) };
+}
+
+function dependsOnNames(dependsOn: pulumi.ResourceOptions["dependsOn"]): string[] {
+  if (!dependsOn) return [];
+  const list = Array.isArray(dependsOn) ? dependsOn : [dependsOn];
+  return list.map((d) => nameOf(d) ?? "<output>");
+}
+
+/** The name inside a provider reference `urn::id` the engine passes to newResource. */
+function providerName(ref: string | undefined): string | undefined {
+  if (!ref) return undefined;
+  const urn = ref.split("::").slice(0, -1).join("::");
+  return urn.split("::").pop();
+}
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const UNKNOWN_KEY = "__pulumiUnknown";
+/** Shown for values the engine computes during the update (unknown in a preview). */
+export const COMPUTED = "<computed>";
+
+/** Inputs as the mock engine saw them, with secret wrappers removed (secretInputs keeps which were secret). */
+function plainInputs(value: any): any {
+  if (Array.isArray(value)) return value.map(plainInputs);
+  if (value === null || typeof value !== "object") return value;
+  if (value[UNKNOWN_KEY] === true) return COMPUTED;
+  if (SECRET_SIG in value) return plainInputs(value.value);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainInputs(v)]));
+}
+
+/** Paths of the Outputs inside a resource's props that are secret (looked into objects and arrays). */
+async function secretPaths(value: unknown, path = ""): Promise<string[]> {
+  if (pulumi.Output.isInstance(value)) return (await pulumi.isSecret(value)) ? [path] : [];
+  if (value === null || typeof value !== "object" || pulumi.Resource.isInstance(value)) return [];
+  const entries = Object.entries(value as Record<string, unknown>);
+  const nested = await Promise.all(entries.map(([k, v]) => secretPaths(v, path ? `${path}.${k}` : k)));
+  return nested.flat();
+}
+
+/** Resolve the raw config and run the program; ConfigError propagates before any resource is registered. */
+export async function runStack(raw: RawConfig, project: string, stack: string, options: RunOptions = {}): Promise<ProgramRun> {
+  const config = resolveConfig(raw, project, stack);
+  return runProgram(config, options);
+}
+
+export async function runProgram(config: PlatformConfig, options: RunOptions = {}): Promise<ProgramRun> {
+  const preview = options.preview ?? true;
+  const registered = new Map<string, { inputs: Record<string, any>; provider?: string; custom: boolean }>();
+  const duplicates: string[] = [];
+
+  await pulumi.runtime.setMocks({
+    newResource(args) {
+      const key = `${args.type}::${args.name}`;
+      if (registered.has(key)) duplicates.push(key);
+      registered.set(key, { inputs: args.inputs, provider: providerName(args.provider), custom: args.custom ?? true });
+      return { id: `${args.name}-id`, state: preview ? {} : { ...args.inputs, ...mockOutputs(args, config) } };
+    },
+    call(args) {
+      return mockCall(args, config);
+    },
+  }, config.project, config.stack, preview);
+
+  const captured: Captured[] = [];
+  const capture: pulumi.ResourceTransformation = ({ resource, type, name, props, opts }) => {
+    captured.push({ resource, type, name, parent: opts.parent, opts, props: props ?? {} });
+    return undefined;
+  };
+
+  const outputs = createPlatform(config, { transformations: [capture] });
+
+  // Registration is asynchronous; wait until every resource seen so far has a URN, then look again in case
+  // an apply registered more.
+  const urns = new Map<Captured, string>();
+  for (let seen = -1; seen !== captured.length;) {
+    seen = captured.length;
+    await Promise.all(captured.filter((c) => !urns.has(c)).map(async (c) => urns.set(c, await new Promise<string>((resolve) => c.resource.urn.apply(resolve)))));
+  }
+  const secretInputs = await Promise.all(captured.map((c) => secretPaths(c.props)));
+
+  const byUrn = new Map<string, number>();
+  for (const urn of urns.values()) byUrn.set(urn, (byUrn.get(urn) ?? 0) + 1);
+  const clashes = [...byUrn].filter(([, n]) => n > 1).map(([u]) => u).concat(duplicates);
+  if (clashes.length > 0) {
+    throw new Error(`Resources registered twice under one name (the real engine rejects this):\n  ${[...new Set(clashes)].join("\n  ")}`);
+  }
+
+  const resources = captured.map((c, i): RegisteredResource => {
+    const reg = registered.get(`${c.type}::${c.name}`) ?? { inputs: {}, custom: false };
+    let component: string | undefined;
+    for (let r: any = c.resource; r && !component; r = r.__parentResource) {
+      if (typeOf(r)?.startsWith("finishthisidea:")) component = nameOf(r);
+    }
+    return {
+      urn: urns.get(c)!,
+      type: c.type,
+      name: c.name,
+      parent: nameOf(c.parent),
+      parentType: typeOf(c.parent),
+      component,
+      custom: reg.custom,
+      inputs: plainInputs(reg.inputs),
+      secretInputs: secretInputs[i],
+      options: {
+        protect: Boolean((c.resource as any).__protect ?? c.opts.protect),
+        aliases: (c.opts.aliases ?? []).map(describeAlias),
+        dependsOn: dependsOnNames(c.opts.dependsOn),
+        provider: reg.provider ?? nameOf(c.opts.provider),
+        ignoreChanges: c.opts.ignoreChanges ?? [],
+        deleteBeforeReplace: Boolean(c.opts.deleteBeforeReplace),
+        retainOnDelete: Boolean(c.opts.retainOnDelete),
+      },
+    };
+  });
+  return { config, resources, outputs };
+}
