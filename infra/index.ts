@@ -37,9 +37,5 @@ function load() {
   }
 }
 
-const outputs = createPlatform(load());
-
-export const tier = outputs.tier;
-export const vpcId = outputs.vpcId;
-export const clusterName = outputs.clusterName;
-export const kubeconfig = outputs.kubeconfig;
+// Every key of the returned object becomes a stack output (secrets stay secret).
+export = createPlatform(load());

@@ -5,30 +5,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../components/cluster";
-import type { ClusterOidc } from "../components/irsa";
 import { Network } from "../components/network";
 import type { PlatformConfig } from "./config";
+import type { ClusterAccess, PlatformContext, StackOutputs } from "./contracts";
 import { AwsProviders } from "./providers";
-
-/** What workloads need from the Kubernetes cluster, whether this stack created it or was handed one. */
-export interface ClusterAccess {
-  provider: k8s.Provider;
-  /** Absent for an existing cluster: no IRSA roles are created then. */
-  oidc?: ClusterOidc;
-  /** Security group of the cluster's nodes, admitted by the data stores. Absent for an existing cluster. */
-  securityGroupId?: pulumi.Output<string>;
-}
-
-export interface PlatformOutputs {
-  tier: string;
-  vpcId: pulumi.Output<string>;
-  clusterName?: pulumi.Output<string>;
-  kubeconfig?: pulumi.Output<string>;
-}
 
 /** Root of every resource the program registers, so one set of options (and a test's hooks) reaches all. */
 export class Platform extends pulumi.ComponentResource {
-  readonly outputs: PlatformOutputs;
+  readonly outputs: StackOutputs;
 
   constructor(name: string, config: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
     super("finishthisidea:platform:Platform", name, {}, opts);
@@ -43,12 +27,13 @@ export class Platform extends pulumi.ComponentResource {
       clusterName,
     }, { parent: this, providers: [aws.get("network")] });
 
-    let cluster: Cluster | undefined;
-    let access: ClusterAccess;
+    let cluster: ClusterAccess;
+    let kubeconfig: pulumi.Output<string> | undefined;
     if (config.secrets.kubeconfig) {
-      access = { provider: new k8s.Provider("existing-cluster", { kubeconfig: config.secrets.kubeconfig, enableServerSideApply: true }, { parent: this }) };
+      const provider = new k8s.Provider("existing-cluster", { kubeconfig: config.secrets.kubeconfig, enableServerSideApply: true }, { parent: this });
+      cluster = { provider };
     } else {
-      cluster = new Cluster("cluster", {
+      const eks = new Cluster("cluster", {
         clusterName,
         region: config.primaryRegion,
         vpcId: network.vpcId,
@@ -58,20 +43,23 @@ export class Platform extends pulumi.ComponentResource {
         workers: { instanceTypes: p.workers.spotInstanceTypes, ...p.workers.nodes },
         gpu: { instanceTypes: [p.gpu.instanceType], ...p.gpu.nodes },
       }, { parent: this, providers: [aws.get("cluster")] });
-      access = { provider: cluster.provider, oidc: cluster.oidc, securityGroupId: cluster.clusterSecurityGroupId };
+      cluster = { provider: eks.provider, name: eks.clusterName, oidc: eks.oidc, securityGroupId: eks.clusterSecurityGroupId };
+      kubeconfig = eks.kubeconfig;
     }
-    void access;
+
+    const ctx: PlatformContext = { config, parent: this, aws, network, cluster };
+    void ctx;
 
     this.outputs = {
       tier: config.tier,
+      primaryRegion: config.primaryRegion,
       vpcId: network.vpcId,
-      clusterName: cluster?.clusterName,
-      kubeconfig: cluster?.kubeconfig,
+      ...(cluster.name ? { clusterName: cluster.name, kubeconfig } : {}),
     };
     this.registerOutputs(this.outputs);
   }
 }
 
-export function createPlatform(config: PlatformConfig, opts?: pulumi.ComponentResourceOptions): PlatformOutputs {
+export function createPlatform(config: PlatformConfig, opts?: pulumi.ComponentResourceOptions): StackOutputs {
   return new Platform(config.project, config, opts).outputs;
 }

@@ -55,7 +55,7 @@ describe("cluster", () => {
     const kubeconfig = JSON.parse(provider.inputs.kubeconfig);
     expect(kubeconfig.users[0].user.exec.args).toEqual(["eks", "get-token", "--cluster-name", "finishthisidea-test-mvp", "--region", "us-east-1", "--output", "json"]);
     expect(kubeconfig.clusters[0].cluster.server).toMatch(/^https:\/\//);
-    expect(await pulumi.isSecret(run.outputs.kubeconfig!)).toBe(true);
+    expect(await pulumi.isSecret(run.outputs.kubeconfig as pulumi.Output<string>)).toBe(true);
   });
 
   it("uses an existing cluster's kubeconfig instead of creating EKS resources", async () => {

@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { resolveConfig, type PlatformConfig, type RawConfig } from "../infra/config";
-import { createPlatform, type PlatformOutputs } from "../infra/platform";
+import type { StackOutputs } from "../infra/contracts";
+import { createPlatform } from "../infra/platform";
 import { mockCall, mockOutputs } from "./mock-outputs";
 
 export interface ResourceOptionsRecord {
@@ -41,7 +42,7 @@ export interface RegisteredResource {
 export interface ProgramRun {
   config: PlatformConfig;
   resources: RegisteredResource[];
-  outputs: PlatformOutputs;
+  outputs: StackOutputs;
 }
 
 export interface RunOptions {

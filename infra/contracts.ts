@@ -1,0 +1,87 @@
+/**
+ * What each area of the program hands to the next (see ../DESIGN flow): the data services to the workloads,
+ * both to the CDN and observability. Areas depend on these shapes, never on each other's components.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ClusterOidc } from "../components/irsa";
+import type { Network } from "../components/network";
+import type { PlatformConfig } from "./config";
+import type { AwsProviders } from "./providers";
+
+/** What workloads need from the Kubernetes cluster, whether this stack created it or was handed one. */
+export interface ClusterAccess {
+  provider: k8s.Provider;
+  /** EKS cluster name; absent for an existing cluster. */
+  name?: pulumi.Output<string>;
+  /** Absent for an existing cluster: no IRSA roles are created then. */
+  oidc?: ClusterOidc;
+  /** Security group of the cluster's nodes, admitted by the data stores. Absent for an existing cluster. */
+  securityGroupId?: pulumi.Output<string>;
+}
+
+/** Everything an area's wiring function receives. */
+export interface PlatformContext {
+  config: PlatformConfig;
+  /** Parent of every component (the Platform root). */
+  parent: pulumi.ComponentResource;
+  aws: AwsProviders;
+  network: Network;
+  cluster: ClusterAccess;
+}
+
+export interface DatabaseEndpoints {
+  /** Writer endpoint host name (no port). */
+  writerHost: pulumi.Output<string>;
+  port: number;
+  databaseName: string;
+  username: string;
+  /** Secret. */
+  password: pulumi.Output<string>;
+  /** Postgres max_connections, for PgBouncer pool sizing. */
+  maxConnections: number;
+  /** Reader host names by region (primary region included when it has an in-region replica). */
+  readerHosts: Record<string, pulumi.Output<string>[]>;
+  /** Identifiers for alarms. */
+  primaryInstanceId: pulumi.Output<string>;
+  replicaInstanceIds: pulumi.Output<string>[];
+}
+
+export interface RedisEndpoints {
+  /** Configuration endpoint in cluster mode, primary endpoint otherwise. */
+  host: pulumi.Output<string>;
+  port: number;
+  clusterMode: boolean;
+  tls: true;
+  /** Secret. */
+  authToken: pulumi.Output<string>;
+  replicationGroupId: pulumi.Output<string>;
+}
+
+export interface StorageEndpoints {
+  /** Bucket names by region; the primary region's bucket takes writes. */
+  bucketNames: Record<string, pulumi.Output<string>>;
+  bucketArns: pulumi.Output<string>[];
+  /** KMS keys encrypting the buckets (IRSA roles need kms:Decrypt / GenerateDataKey on them). */
+  kmsKeyArns: pulumi.Output<string>[];
+  primaryBucketName: pulumi.Output<string>;
+  primaryBucketArn: pulumi.Output<string>;
+  primaryBucketRegionalDomainName: pulumi.Output<string>;
+  r2BucketName: pulumi.Output<string>;
+  /** S3-compatible endpoint of the R2 bucket's account. */
+  r2Endpoint: pulumi.Output<string>;
+}
+
+export interface DataServices {
+  database: DatabaseEndpoints;
+  redis: RedisEndpoints;
+  storage: StorageEndpoints;
+}
+
+/** The public API host name; the CDN's origin and the ALB ingress both use it. */
+export function apiHostname(config: PlatformConfig): string {
+  return `api.${config.domain}`;
+}
+
+/** Stack outputs an area contributes; secrets must already be wrapped with pulumi.secret. */
+export type StackOutputs = Record<string, pulumi.Input<unknown>>;
