@@ -48,6 +48,11 @@ export class Platform extends pulumi.ComponentResource {
     }
 
     const ctx: PlatformContext = { config, parent: this, aws, network, cluster };
+    // Areas, in data-flow order. Each lives in its own infra/<area>.ts and returns what the next needs plus
+    // its stack outputs:
+    //   const data = createDataServices(ctx);                 // infra/data.ts: Database, Redis, ObjectStorage, Cdn
+    //   const workloads = createWorkloads(ctx, data.services); // infra/workloads.ts: Addons, PgBouncer, ApiTier, WorkerFleet, Ollama
+    //   const observability = createObservability(ctx, data.services, workloads.services); // infra/observability.ts
     void ctx;
 
     this.outputs = {
