@@ -12,7 +12,9 @@
  * - Node group maxima follow from pod maxima: API pods request ~1 vCPU, so max API nodes ~= max pods / (vCPUs - 1);
  *   worker pods request 2 vCPU / 4 GiB, so a node holds ~(vCPUs / 2 - 1) workers.
  * - Budgets are the monthly ceiling for the baseline (expected) footprint with headroom; the cost estimate
- *   checks the program against them.
+ *   checks the program against them. Set at ~2x the estimate of the baseline with its data stores (tools/cost.ts:
+ *   mvp ~$890, growth ~$9.8k, scale ~$31k, enterprise ~$106k), the rest left for usage-billed traffic (CloudFront,
+ *   S3, NAT data, logs) the estimate cannot price.
  */
 
 export const TIER_NAMES = ["mvp", "growth", "scale", "enterprise"] as const;
@@ -147,7 +149,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     redis: { nodeType: "cache.r6g.large", clusterMode: true, shards: 3, replicasPerShard: 1, snapshotRetentionDays: 7 },
     pgbouncer: { replicas: 3 },
     storage: { replicaRegions: ["us-west-2", "eu-west-1"] },
-    monthlyBudgetUsd: 60_000,
+    monthlyBudgetUsd: 20_000,
   },
   scale: {
     network: { natGateways: 3 },
@@ -174,7 +176,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     redis: { nodeType: "cache.r6g.xlarge", clusterMode: true, shards: 6, replicasPerShard: 1, snapshotRetentionDays: 14 },
     pgbouncer: { replicas: 6 },
     storage: { replicaRegions: ["us-west-2", "eu-west-1", "ap-southeast-1"] },
-    monthlyBudgetUsd: 220_000,
+    monthlyBudgetUsd: 65_000,
   },
   enterprise: {
     network: { natGateways: 3 },
@@ -201,6 +203,6 @@ export const TIERS: Record<TierName, TierPreset> = {
     redis: { nodeType: "cache.r6g.2xlarge", clusterMode: true, shards: 12, replicasPerShard: 2, snapshotRetentionDays: 35 },
     pgbouncer: { replicas: 10 },
     storage: { replicaRegions: ["us-west-2", "eu-west-1", "ap-southeast-1"] },
-    monthlyBudgetUsd: 700_000,
+    monthlyBudgetUsd: 210_000,
   },
 };

@@ -3,6 +3,8 @@
  * sizes. The text report and `--json` both come from this one object; keep its shape stable.
  */
 import type { PlatformConfig } from "../infra/config";
+import { estimateCost, renderCostTable, type CostEstimate } from "./cost";
+import { runPoliciesForStack, type PolicyReport } from "./policy-run";
 import type { ProgramRun, RegisteredResource } from "./program";
 
 export interface ComponentSummary {
@@ -23,6 +25,10 @@ export interface PlanReport {
   resourceCount: number;
   components: ComponentSummary[];
   resources: RegisteredResource[];
+  /** Monthly cost estimate (tools/cost.ts) against the tier's budget. */
+  cost: CostEstimate & { budgetUsd: number };
+  /** The guardrails pack applied in-process with the stack's pack config (tools/policy-run.ts). */
+  policy: PolicyReport;
 }
 
 /** The tier's key sizes, as a platform engineer reads them before `pulumi up`. */
@@ -83,6 +89,8 @@ export function buildPlanReport(run: ProgramRun): PlanReport {
     resourceCount: run.resources.filter((r) => !r.type.startsWith("finishthisidea:")).length,
     components,
     resources: run.resources.map(maskSecrets),
+    cost: { ...estimateCost(run.resources), budgetUsd: run.config.preset.monthlyBudgetUsd },
+    policy: runPoliciesForStack(run.resources, run.config.stack),
   };
 }
 
@@ -104,5 +112,16 @@ export function renderPlanText(plan: PlanReport): string {
     for (const child of children(c.name)) walk(child, depth + 1);
   };
   for (const root of children(undefined)) walk(root, 0);
+  lines.push("", ...renderCostTable(plan.cost, plan.cost.budgetUsd));
+  lines.push("", ...renderPolicyResults(plan.policy));
   return lines.join("\n");
+}
+
+/** Policy results: one line per violation (level, rule, resource, message), then the mandatory count. */
+export function renderPolicyResults(policy: PolicyReport): string[] {
+  const lines = [`Policy pack ${policy.pack} (${policy.rules.length} rules, levels from ${policy.configSource}):`];
+  for (const v of policy.violations) lines.push(`  [${v.level}] ${v.policy} ${v.resource ?? "(stack)"}: ${v.message}`);
+  if (policy.violations.length === 0) lines.push("  no violations");
+  lines.push(`${policy.mandatoryViolations} mandatory violations, ${policy.advisoryViolations} advisory`);
+  return lines;
 }
