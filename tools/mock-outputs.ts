@@ -39,6 +39,7 @@ const EXTRA_OUTPUTS: Record<string, Extra> = {
   "aws:cloudfront/distribution:Distribution": (name) => ({ domainName: `${name}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" }),
   "aws:lb/loadBalancer:LoadBalancer": (name, _inputs, region) => ({ dnsName: `${name}.${region}.elb.amazonaws.com` }),
   "aws:acm/certificate:Certificate": () => ({ domainValidationOptions: [] }),
+  "aws:sqs/queue:Queue": (name, _inputs, region) => ({ url: `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}` }),
   "random:index/randomPassword:RandomPassword": (name) => ({ result: `mock-password-for-${name}` }),
   "cloudflare:index/r2Bucket:R2Bucket": (_name, inputs) => ({ name: inputs.name }),
 };

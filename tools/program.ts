@@ -36,6 +36,8 @@ export interface RegisteredResource {
   inputs: Record<string, any>;
   /** Paths of inputs (e.g. `stringData.DATABASE_URL`) that were Pulumi secrets when the program passed them. */
   secretInputs: string[];
+  /** URNs of the resources whose outputs flow into this one's inputs (the program's wiring; drawn by --markdown). */
+  inputDependencies?: string[];
   options: ResourceOptionsRecord;
 }
 
@@ -105,6 +107,16 @@ async function secretPaths(value: unknown, path = ""): Promise<string[]> {
   return nested.flat();
 }
 
+/** Resources whose outputs an input refers to (looked into objects and arrays), for the wiring diagram. */
+async function inputResources(value: unknown, seen = new Set<unknown>()): Promise<pulumi.Resource[]> {
+  if (pulumi.Output.isInstance(value)) return [...(await pulumi.getAllResources(value))];
+  if (pulumi.Resource.isInstance(value)) return [value];
+  if (value === null || typeof value !== "object" || seen.has(value)) return [];
+  seen.add(value);
+  const nested = await Promise.all(Object.values(value as Record<string, unknown>).map((v) => inputResources(v, seen)));
+  return nested.flat();
+}
+
 /** Resolve the raw config and run the program; ConfigError propagates before any resource is registered. */
 export async function runStack(raw: RawConfig, project: string, stack: string, options: RunOptions = {}): Promise<ProgramRun> {
   const config = resolveConfig(raw, project, stack);
@@ -144,6 +156,11 @@ export async function runProgram(config: PlatformConfig, options: RunOptions = {
     await Promise.all(captured.filter((c) => !urns.has(c)).map(async (c) => urns.set(c, await new Promise<string>((resolve) => c.resource.urn.apply(resolve)))));
   }
   const secretInputs = await Promise.all(captured.map((c) => secretPaths(c.props)));
+  const urnOf = new Map<pulumi.Resource, string>(captured.map((c) => [c.resource, urns.get(c)!]));
+  const inputDependencies = await Promise.all(captured.map(async (c) => {
+    const deps = (await inputResources(c.props)).map((r) => urnOf.get(r)).filter((u): u is string => u !== undefined && u !== urns.get(c));
+    return [...new Set(deps)].sort();
+  }));
 
   const byUrn = new Map<string, number>();
   for (const urn of urns.values()) byUrn.set(urn, (byUrn.get(urn) ?? 0) + 1);
@@ -168,6 +185,7 @@ export async function runProgram(config: PlatformConfig, options: RunOptions = {
       custom: reg.custom,
       inputs: plainInputs(reg.inputs),
       secretInputs: secretInputs[i],
+      inputDependencies: inputDependencies[i],
       options: {
         protect: Boolean((c.resource as any).__protect ?? c.opts.protect),
         aliases: (c.opts.aliases ?? []).map(describeAlias),

@@ -1,0 +1,185 @@
+/**
+ * Wires the Kubernetes workloads: cluster add-ons, PgBouncer, Ollama, the API tier, the worker fleet, their
+ * Secrets and the NetworkPolicies between them. Sized from the tier preset; nothing here reads config beyond
+ * the resolved PlatformConfig in ctx.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Addons } from "../components/addons";
+import { ApiTier } from "../components/api-tier";
+import { NetworkAccess, type AccessRule } from "../components/network-access";
+import { queueKey, WAITING_KEYS, WorkerFleet, type QueueSpec } from "../components/worker-fleet";
+import type { PlatformConfig } from "./config";
+import { apiHostname, type DataServices, type PlatformContext, type StackOutputs, type WorkloadServices } from "./contracts";
+
+/**
+ * The BullMQ queues the workers serve and their average job time in seconds: the one table the worker
+ * autoscaling target (KEDA listLength = 60 / averageJobSeconds, see components/worker-fleet.ts) comes from.
+ * Estimates from the scaling plan's SLAs (cleanup p50 60 s); replace them with measured means of BullMQ's
+ * `finishedOn - processedOn` per queue.
+ */
+export const BULLMQ_QUEUES: QueueSpec[] = [
+  { name: "cleanup", averageJobSeconds: 45 },
+  { name: "template", averageJobSeconds: 20 },
+  { name: "enterprise", averageJobSeconds: 120 },
+  { name: "priority", averageJobSeconds: 45 },
+];
+
+/** BullMQ's key prefix (the application's `prefix` option). */
+export const BULLMQ_KEY_PREFIX = "bull";
+
+/** Namespace Prometheus runs in (observability installs it); scrapes from it are admitted. */
+export const MONITORING_NAMESPACE = "monitoring";
+/** Where prometheus-adapter queries Prometheus (kube-prometheus-stack's service in MONITORING_NAMESPACE). */
+export const PROMETHEUS_URL = `http://kube-prometheus-stack-prometheus.${MONITORING_NAMESPACE}.svc`;
+
+/** Fixed names and ports of the in-cluster services the application reaches. */
+export const SERVICES = {
+  api: { namespace: "api", app: "api", port: 3000 },
+  workers: { namespace: "workers", app: "workers", metricsPort: 9090 },
+  pgbouncer: { namespace: "pgbouncer", port: 6432, metricsPort: 9127 },
+  ollama: { namespace: "ollama", port: 11434 },
+} as const;
+
+/**
+ * Replica bounds of the autoscaled workloads: the single place their minimums come from, so a mode that
+ * raises them (surge) changes only this function.
+ */
+export function workloadReplicas(config: PlatformConfig): { api: { min: number; max: number }; workers: { min: number; max: number } } {
+  const p = config.preset;
+  return { api: { ...p.api.replicas }, workers: { ...p.workers.replicas } };
+}
+
+/** `postgresql://` URL through PgBouncer, password percent-encoded. */
+export function databaseUrl(user: string, password: string, host: string, port: number, database: string): string {
+  return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${encodeURIComponent(database)}`;
+}
+
+const clusterLocal = (service: string, namespace: string) => `${service}.${namespace}.svc.cluster.local`;
+
+export function createWorkloads(ctx: PlatformContext, data: DataServices): { services: WorkloadServices; outputs: StackOutputs } {
+  const { config, cluster } = ctx;
+  const opts = (component: string): pulumi.ComponentResourceOptions => ({
+    parent: ctx.parent,
+    providers: [ctx.aws.get(component), cluster.provider],
+  });
+  const replicas = workloadReplicas(config);
+  const eks = cluster.oidc && cluster.name ? { oidc: cluster.oidc, name: cluster.name } : undefined;
+
+  const addons = new Addons("addons", {
+    prometheusUrl: PROMETHEUS_URL,
+    aws: eks ? { clusterName: eks.name, region: config.primaryRegion, vpcId: ctx.network.vpcId, oidc: eks.oidc } : undefined,
+  }, opts("addons"));
+
+  // PgBouncer in front of the database; every application connection goes through it.
+  const pgbouncer = { namespace: SERVICES.pgbouncer.namespace, name: "pgbouncer", port: SERVICES.pgbouncer.port };
+  const ollamaUrl = `http://${clusterLocal("ollama", SERVICES.ollama.namespace)}:${SERVICES.ollama.port}`;
+
+  const db = data.database;
+  const redis = data.redis;
+  const storage = data.storage;
+  const dbUrl = pulumi.secret(pulumi.output(db.password).apply((password) =>
+    databaseUrl(db.username, password, clusterLocal(pgbouncer.name, pgbouncer.namespace), pgbouncer.port, db.databaseName)));
+  // Everything that names or unlocks a data store reaches the pods through a Secret (envFrom), never env literals.
+  const secretEnv: Record<string, pulumi.Input<string>> = {
+    DATABASE_URL: dbUrl,
+    REDIS_HOST: redis.host,
+    REDIS_PASSWORD: redis.authToken,
+    S3_BUCKET: storage.primaryBucketName,
+    R2_BUCKET: storage.r2BucketName,
+    R2_ENDPOINT: storage.r2Endpoint,
+  };
+  const plainEnv = {
+    NODE_ENV: "production",
+    REDIS_PORT: String(redis.port),
+    REDIS_TLS: String(redis.tls),
+    REDIS_CLUSTER_MODE: String(redis.clusterMode),
+    S3_REGION: config.primaryRegion,
+  };
+  const bucketAccess = eks ? { oidc: eks.oidc, bucketArns: storage.bucketArns, kmsKeyArns: storage.kmsKeyArns } : undefined;
+  const image = (name: "api" | "worker") => `${config.imageRegistry}/${name}:${config.imageTags[name]}`;
+
+  const api = new ApiTier("api", {
+    namespace: SERVICES.api.namespace,
+    appName: SERVICES.api.app,
+    image: image("api"),
+    replicas: replicas.api,
+    port: SERVICES.api.port,
+    env: plainEnv,
+    secretEnv,
+    bucketAccess,
+    ingress: { host: apiHostname(config), dependsOn: addons.loadBalancerController ? [addons.loadBalancerController] : [] },
+  }, opts("api"));
+
+  const workers = new WorkerFleet("workers", {
+    namespace: SERVICES.workers.namespace,
+    appName: SERVICES.workers.app,
+    image: image("worker"),
+    replicas: replicas.workers,
+    queues: BULLMQ_QUEUES,
+    keyPrefix: BULLMQ_KEY_PREFIX,
+    redis: { host: redis.host, port: redis.port, clusterMode: redis.clusterMode, tls: redis.tls },
+    env: { ...plainEnv, OLLAMA_HOST: ollamaUrl, OLLAMA_URL: ollamaUrl },
+    secretEnv,
+    metricsPort: SERVICES.workers.metricsPort,
+    bucketAccess,
+    kedaDependsOn: [addons.keda],
+  }, opts("workers"));
+
+  const apiPeer = { namespace: api.namespace, podLabels: api.podLabels };
+  const workerPeer = { namespace: workers.namespace, podLabels: workers.podLabels };
+  const monitoring = { namespace: MONITORING_NAMESPACE };
+  const rules: AccessRule[] = [
+    {
+      name: "pgbouncer-clients",
+      target: { namespace: SERVICES.pgbouncer.namespace, podLabels: { "app.kubernetes.io/name": "pgbouncer" } },
+      allow: [{ ports: [SERVICES.pgbouncer.port], from: [apiPeer, workerPeer] }, { ports: [SERVICES.pgbouncer.metricsPort], from: [monitoring] }],
+    },
+    {
+      name: "ollama-clients",
+      target: { namespace: SERVICES.ollama.namespace, podLabels: { "app.kubernetes.io/name": "ollama" } },
+      allow: [{ ports: [SERVICES.ollama.port], from: [workerPeer] }],
+    },
+  ];
+  new NetworkAccess("network-access", { rules }, { parent: ctx.parent, providers: [cluster.provider] });
+
+  const services: WorkloadServices = {
+    addonNamespaces: { ...addons.namespaces },
+    api: {
+      namespace: api.namespace,
+      name: api.serviceName,
+      port: api.servicePort,
+      podLabels: api.podLabels,
+      deploymentName: api.appName,
+      hpaName: api.appName,
+      metricsPort: api.containerPort,
+      metricsPath: "/metrics",
+      hostname: apiHostname(config),
+      ingressName: api.ingressName,
+      loadBalancerHostname: api.loadBalancerHostname,
+      replicas: replicas.api,
+    },
+    workers: {
+      namespace: workers.namespace,
+      name: workers.serviceName,
+      port: workers.metricsPort,
+      podLabels: workers.podLabels,
+      deploymentName: workers.appName,
+      scaledObjectName: workers.scaledObjectName,
+      hpaName: `${workers.appName}-keda`,
+      metricsPort: workers.metricsPort,
+      metricsPath: "/metrics",
+      queues: BULLMQ_QUEUES.map((q) => ({ ...q, keys: WAITING_KEYS.map((k) => queueKey(BULLMQ_KEY_PREFIX, q.name, k)) })),
+      replicas: replicas.workers,
+    },
+    monitoringNamespace: MONITORING_NAMESPACE,
+    prometheusUrl: PROMETHEUS_URL,
+    interruptionQueueArn: addons.interruptionQueueArn,
+  };
+
+  const outputs: StackOutputs = {
+    apiUrl: `https://${apiHostname(config)}`,
+    apiLoadBalancerHostname: api.loadBalancerHostname,
+    ...(api.certificateValidation ? { apiCertificateValidationRecords: api.certificateValidation } : {}),
+  };
+  return { services, outputs };
+}

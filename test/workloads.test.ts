@@ -1,0 +1,152 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Network } from "../components/network";
+import { resolveConfig, type PlatformConfig } from "../infra/config";
+import type { DataServices, PlatformContext, WorkloadServices } from "../infra/contracts";
+import { AwsProviders } from "../infra/providers";
+import { TIERS, TIER_NAMES, type TierName } from "../infra/tiers";
+import { BULLMQ_QUEUES, createWorkloads, databaseUrl, SERVICES, workloadReplicas } from "../infra/workloads";
+import type { RegisteredResource } from "../tools/program";
+import { find, runComponent } from "./component-harness";
+import { rawConfigWith } from "./harness";
+import { k8sSchemaProblems } from "./k8s-schema";
+
+const OIDC = { providerArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/X", issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/X" };
+
+function configFor(tier: TierName, values: Record<string, unknown> = {}): PlatformConfig {
+  return resolveConfig(rawConfigWith({ tier, ...values }), "finishthisidea", `test-${tier}`);
+}
+
+/** Data services as infra/data.ts hands them over (fake endpoints, secrets as secrets). */
+function fakeData(clusterMode: boolean): DataServices {
+  return {
+    database: {
+      writerHost: pulumi.output("db.abc.us-east-1.rds.amazonaws.com"), port: 5432, databaseName: "finishthisidea", username: "app",
+      password: pulumi.secret("p@ss/word"), maxConnections: 1000, readerHosts: {}, primaryInstanceId: pulumi.output("db"), replicaInstanceIds: [],
+    },
+    redis: { host: pulumi.output("clustercfg.redis.abc.cache.amazonaws.com"), port: 6379, clusterMode, tls: true, authToken: pulumi.secret("redis-auth-token"), replicationGroupId: pulumi.output("redis") },
+    storage: {
+      bucketNames: { "us-east-1": pulumi.output("fti-uploads-use1") },
+      bucketArns: [pulumi.output("arn:aws:s3:::fti-uploads-use1")],
+      kmsKeyArns: [pulumi.output("arn:aws:kms:us-east-1:123456789012:key/k")],
+      primaryBucketName: pulumi.output("fti-uploads-use1"), primaryBucketArn: pulumi.output("arn:aws:s3:::fti-uploads-use1"),
+      primaryBucketRegionalDomainName: pulumi.output("fti-uploads-use1.s3.us-east-1.amazonaws.com"),
+      r2BucketName: pulumi.output("fti-r2"), r2Endpoint: pulumi.output("https://acct.r2.cloudflarestorage.com"),
+    },
+  };
+}
+
+async function run(config: PlatformConfig, existingCluster = false) {
+  return runComponent((parent) => {
+    const provider = new k8s.Provider("k8s", { kubeconfig: "{}" }, { parent });
+    const ctx: PlatformContext = {
+      config,
+      parent,
+      aws: new AwsProviders(config, parent),
+      network: { vpcId: pulumi.output("vpc-123") } as unknown as Network,
+      cluster: existingCluster ? { provider } : { provider, name: pulumi.output(`finishthisidea-${config.stack}`), oidc: OIDC, securityGroupId: pulumi.output("sg-1") },
+    };
+    return createWorkloads(ctx, fakeData(config.preset.redis.clusterMode));
+  });
+}
+
+describe.each(TIER_NAMES)("tier %s", (tier) => {
+  it("sizes the API HPA and the worker ScaledObject from the tier", async () => {
+    const { resources } = await run(configFor(tier));
+    const preset = TIERS[tier];
+    const hpa = find(resources, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "api-hpa").inputs.spec;
+    expect([hpa.minReplicas, hpa.maxReplicas]).toEqual([preset.api.replicas.min, preset.api.replicas.max]);
+    const so = find(resources, "kubernetes:keda.sh/v1alpha1:ScaledObject", "workers-scaler").inputs.spec;
+    expect([so.minReplicaCount, so.maxReplicaCount]).toEqual([preset.workers.replicas.min, preset.workers.replicas.max]);
+    expect(new Set(so.triggers.map((t: any) => t.type))).toEqual(new Set([preset.redis.clusterMode ? "redis-cluster" : "redis"]));
+  });
+});
+
+describe("workloads wiring (growth)", () => {
+  let resources: RegisteredResource[];
+  let services: WorkloadServices;
+  beforeAll(async () => {
+    ({ resources, result: { services } } = await run(configFor("growth")));
+  });
+
+  it("gives API and workers the database (through PgBouncer), Redis and buckets only through Secrets", () => {
+    for (const name of ["api-env", "workers-env"]) {
+      const s = find(resources, "kubernetes:core/v1:Secret", name);
+      expect(s.secretInputs).toEqual(["stringData"]);
+      expect(s.inputs.stringData).toMatchObject({
+        DATABASE_URL: "postgresql://app:p%40ss%2Fword@pgbouncer.pgbouncer.svc.cluster.local:6432/finishthisidea",
+        REDIS_HOST: "clustercfg.redis.abc.cache.amazonaws.com",
+        REDIS_PASSWORD: "redis-auth-token",
+        S3_BUCKET: "fti-uploads-use1",
+        R2_BUCKET: "fti-r2",
+      });
+    }
+    const literals = JSON.stringify(resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment" || r.type === "kubernetes:core/v1:ConfigMap").map((r) => r.inputs));
+    for (const value of ["p%40ss", "redis-auth-token", "fti-uploads-use1", "clustercfg.redis"]) expect(literals).not.toContain(value);
+  });
+
+  it("points the workers at Ollama's client service", () => {
+    const env = find(resources, "kubernetes:apps/v1:Deployment", "workers-deployment").inputs.spec.template.spec.containers[0].env;
+    const url = `http://ollama.${SERVICES.ollama.namespace}.svc.cluster.local:${SERVICES.ollama.port}`;
+    expect(env).toContainEqual({ name: "OLLAMA_HOST", value: url });
+    expect(env).toContainEqual({ name: "OLLAMA_URL", value: url });
+  });
+
+  it("lets only the API and workers reach PgBouncer, and only workers reach Ollama", () => {
+    const pg = find(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "network-access-pgbouncer-clients").inputs;
+    expect(pg.metadata.namespace).toBe("pgbouncer");
+    expect(pg.spec.policyTypes).toEqual(["Ingress"]);
+    const clientRule = pg.spec.ingress.find((r: any) => r.ports[0].port === 6432);
+    expect(clientRule.from.map((f: any) => f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]).sort()).toEqual(["api", "workers"]);
+    expect(clientRule.from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/name"]).sort()).toEqual(["api", "workers"]);
+    const ollama = find(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "network-access-ollama-clients").inputs;
+    expect(ollama.spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "workers" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "workers", "app.kubernetes.io/instance": "workers" } } }],
+      ports: [{ protocol: "TCP", port: 11434 }],
+    }]);
+  });
+
+  it("scopes the IRSA roles to the platform's buckets and keys", () => {
+    for (const role of ["api-irsa-buckets", "workers-irsa-buckets"]) {
+      const resourcesOf = JSON.parse(find(resources, "aws:iam/rolePolicy:RolePolicy", role).inputs.policy).Statement.flatMap((s: any) => s.Resource);
+      expect(resourcesOf).toEqual(["arn:aws:s3:::fti-uploads-use1", "arn:aws:s3:::fti-uploads-use1/*", "arn:aws:kms:us-east-1:123456789012:key/k"]);
+    }
+  });
+
+  it("makes the KEDA objects wait for KEDA and the Ingress for the load balancer controller", () => {
+    expect(find(resources, "kubernetes:keda.sh/v1alpha1:ScaledObject", "workers-scaler").options.dependsOn).toContain("addons-keda");
+    expect(find(resources, "kubernetes:keda.sh/v1alpha1:TriggerAuthentication", "workers-redis-auth").options.dependsOn).toContain("addons-keda");
+    expect(find(resources, "kubernetes:networking.k8s.io/v1:Ingress", "api-ingress").options.dependsOn).toContain("addons-aws-load-balancer-controller");
+  });
+
+  it("hands observability the names, ports and queues it scrapes and alarms on", () => {
+    expect(services.api).toMatchObject({ namespace: "api", deploymentName: "api", hpaName: "api", metricsPort: 3000, hostname: "api.staging.finishthisidea.com", replicas: TIERS.growth.api.replicas });
+    expect(services.workers).toMatchObject({ namespace: "workers", scaledObjectName: "workers", hpaName: "workers-keda", metricsPort: 9090, replicas: TIERS.growth.workers.replicas });
+    expect(services.workers.queues.map((q) => q.keys)).toEqual(BULLMQ_QUEUES.map((q) => [`bull:{${q.name}}:wait`, `bull:{${q.name}}:prioritized`]));
+    expect(services.addonNamespaces).toMatchObject({ keda: "keda", metricsServer: "metrics-server", clusterAutoscaler: "cluster-autoscaler" });
+    expect(services.monitoringNamespace).toBe("monitoring");
+  });
+
+  it("registers only objects that validate against the official schemas", async () => {
+    expect(await k8sSchemaProblems(resources)).toEqual([]);
+  });
+});
+
+describe("workloads helpers", () => {
+  it("takes every replica minimum from workloadReplicas (overrides flow through it)", () => {
+    const config = configFor("mvp", { overrides: { api: { replicas: { min: 3, max: 9 } }, workers: { replicas: { min: 5, max: 40 } } } });
+    expect(workloadReplicas(config)).toEqual({ api: { min: 3, max: 9 }, workers: { min: 5, max: 40 } });
+  });
+
+  it("percent-encodes the database credentials", () => {
+    expect(databaseUrl("app", "a:b@c/d", "h", 6432, "db")).toBe("postgresql://app:a%3Ab%40c%2Fd@h:6432/db");
+  });
+
+  it("on an existing cluster creates no IAM roles and installs no AWS-integrated add-ons", async () => {
+    const { resources } = await run(configFor("mvp"), true);
+    expect(resources.filter((r) => r.type.startsWith("aws:iam/"))).toEqual([]);
+    expect(resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart).sort()).toEqual(["keda", "metrics-server", "nvidia-device-plugin", "prometheus-adapter"]);
+    expect(find(resources, "kubernetes:core/v1:ServiceAccount", "api-sa").inputs.metadata.annotations).toEqual({});
+  });
+});
