@@ -22,12 +22,14 @@ const EXTRA_OUTPUTS: Record<string, Extra> = {
     arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`,
   }),
   "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1 }),
-  "aws:rds/instance:Instance": (name, _inputs, region) => ({
+  "aws:rds/instance:Instance": (name, inputs, region) => ({
+    identifier: inputs.identifier ?? `${name}-mock`,
     address: `${name}.abc123.${region}.rds.amazonaws.com`,
     endpoint: `${name}.abc123.${region}.rds.amazonaws.com:5432`,
     port: 5432,
   }),
-  "aws:elasticache/replicationGroup:ReplicationGroup": (name, _inputs, region) => ({
+  "aws:elasticache/replicationGroup:ReplicationGroup": (name, inputs, region) => ({
+    replicationGroupId: inputs.replicationGroupId ?? `${name}-mock`,
     primaryEndpointAddress: `master.${name}.abc123.${region}.cache.amazonaws.com`,
     configurationEndpointAddress: `clustercfg.${name}.abc123.${region}.cache.amazonaws.com`,
     readerEndpointAddress: `replica.${name}.abc123.${region}.cache.amazonaws.com`,
