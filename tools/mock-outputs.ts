@@ -36,6 +36,8 @@ const EXTRA_OUTPUTS: Record<string, Extra> = {
   }),
   "aws:s3/bucket:Bucket": (name, inputs, region) => ({
     bucket: inputs.bucket ?? `${name}-mock`,
+    arn: `arn:aws:s3:::${inputs.bucket ?? `${name}-mock`}`,
+    bucketDomainName: `${inputs.bucket ?? `${name}-mock`}.s3.amazonaws.com`,
     bucketRegionalDomainName: `${inputs.bucket ?? `${name}-mock`}.s3.${region}.amazonaws.com`,
   }),
   "aws:cloudfront/distribution:Distribution": (name) => ({ domainName: `${name}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" }),
@@ -70,6 +72,11 @@ export function mockCall(args: pulumi.runtime.MockCallArgs, config: PlatformConf
       return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`, userId: "MOCK" };
     case "aws:index/getRegion:getRegion":
       return { name: config.primaryRegion, region: config.primaryRegion };
+    case "aws:lb/getLoadBalancer:getLoadBalancer": {
+      const name = String(args.inputs.name ?? "mock-alb");
+      const arnSuffix = `app/${name}/50dc6c495c0c9188`;
+      return { name, arnSuffix, arn: `arn:aws:elasticloadbalancing:${config.primaryRegion}:${MOCK_ACCOUNT_ID}:loadbalancer/${arnSuffix}`, dnsName: `${name}-1234567890.${config.primaryRegion}.elb.amazonaws.com` };
+    }
     case "aws:index/getPartition:getPartition":
       return { partition: "aws", dnsSuffix: "amazonaws.com" };
     default:
