@@ -7,6 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Addons } from "../components/addons";
 import { ApiTier } from "../components/api-tier";
 import { NetworkAccess, type AccessRule } from "../components/network-access";
+import { OLLAMA_IMAGE_REPOSITORY, OllamaCluster } from "../components/ollama";
+import { PgBouncer } from "../components/pgbouncer";
 import { queueKey, WAITING_KEYS, WorkerFleet, type QueueSpec } from "../components/worker-fleet";
 import type { PlatformConfig } from "./config";
 import { apiHostname, type DataServices, type PlatformContext, type StackOutputs, type WorkloadServices } from "./contracts";
@@ -70,15 +72,33 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
     aws: eks ? { clusterName: eks.name, region: config.primaryRegion, vpcId: ctx.network.vpcId, oidc: eks.oidc } : undefined,
   }, opts("addons"));
 
-  // PgBouncer in front of the database; every application connection goes through it.
-  const pgbouncer = { namespace: SERVICES.pgbouncer.namespace, name: "pgbouncer", port: SERVICES.pgbouncer.port };
-  const ollamaUrl = `http://${clusterLocal("ollama", SERVICES.ollama.namespace)}:${SERVICES.ollama.port}`;
-
   const db = data.database;
   const redis = data.redis;
   const storage = data.storage;
+
+  // PgBouncer in front of the database; every application connection goes through it.
+  const pgbouncer = new PgBouncer("pgbouncer", {
+    namespace: SERVICES.pgbouncer.namespace,
+    replicas: config.preset.pgbouncer.replicas,
+    port: SERVICES.pgbouncer.port,
+    metricsPort: SERVICES.pgbouncer.metricsPort,
+    database: { host: db.writerHost, port: db.port, name: db.databaseName, username: db.username, password: db.password, maxConnections: db.maxConnections },
+  }, opts("pgbouncer"));
+
+  // A tier without Ollama replicas gets no Ollama objects at all (and the workers no Ollama URL).
+  const ollama = config.preset.gpu.ollamaReplicas > 0
+    ? new OllamaCluster("ollama", {
+      namespace: SERVICES.ollama.namespace,
+      image: `${OLLAMA_IMAGE_REPOSITORY}:${config.imageTags.ollama}`,
+      replicas: config.preset.gpu.ollamaReplicas,
+      models: config.ollamaModels,
+      gpuInstanceType: config.preset.gpu.instanceType,
+      port: SERVICES.ollama.port,
+    }, opts("ollama"))
+    : undefined;
+
   const dbUrl = pulumi.secret(pulumi.output(db.password).apply((password) =>
-    databaseUrl(db.username, password, clusterLocal(pgbouncer.name, pgbouncer.namespace), pgbouncer.port, db.databaseName)));
+    databaseUrl(db.username, password, clusterLocal(pgbouncer.appName, pgbouncer.namespace), pgbouncer.port, db.databaseName)));
   // Everything that names or unlocks a data store reaches the pods through a Secret (envFrom), never env literals.
   const secretEnv: Record<string, pulumi.Input<string>> = {
     DATABASE_URL: dbUrl,
@@ -118,7 +138,7 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
     queues: BULLMQ_QUEUES,
     keyPrefix: BULLMQ_KEY_PREFIX,
     redis: { host: redis.host, port: redis.port, clusterMode: redis.clusterMode, tls: redis.tls },
-    env: { ...plainEnv, OLLAMA_HOST: ollamaUrl, OLLAMA_URL: ollamaUrl },
+    env: { ...plainEnv, ...(ollama ? { OLLAMA_HOST: ollama.url, OLLAMA_URL: ollama.url } : {}) },
     secretEnv,
     metricsPort: SERVICES.workers.metricsPort,
     bucketAccess,
@@ -131,16 +151,17 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
   const rules: AccessRule[] = [
     {
       name: "pgbouncer-clients",
-      target: { namespace: SERVICES.pgbouncer.namespace, podLabels: { "app.kubernetes.io/name": "pgbouncer" } },
-      allow: [{ ports: [SERVICES.pgbouncer.port], from: [apiPeer, workerPeer] }, { ports: [SERVICES.pgbouncer.metricsPort], from: [monitoring] }],
+      target: { namespace: pgbouncer.namespace, podLabels: pgbouncer.podLabels },
+      allow: [{ ports: [pgbouncer.port], from: [apiPeer, workerPeer] }, { ports: [pgbouncer.metricsPort], from: [monitoring] }],
     },
-    {
+    ...(ollama ? [{
       name: "ollama-clients",
-      target: { namespace: SERVICES.ollama.namespace, podLabels: { "app.kubernetes.io/name": "ollama" } },
-      allow: [{ ports: [SERVICES.ollama.port], from: [workerPeer] }],
-    },
+      target: { namespace: ollama.namespace, podLabels: ollama.podLabels },
+      allow: [{ ports: [ollama.port], from: [workerPeer] }],
+    }] : []),
   ];
-  new NetworkAccess("network-access", { rules }, { parent: ctx.parent, providers: [cluster.provider] });
+  // The policies go into the namespaces the components create.
+  new NetworkAccess("network-access", { rules }, { parent: ctx.parent, providers: [cluster.provider], dependsOn: [pgbouncer, ...(ollama ? [ollama] : [])] });
 
   const services: WorkloadServices = {
     addonNamespaces: { ...addons.namespaces },
@@ -171,6 +192,17 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
       queues: BULLMQ_QUEUES.map((q) => ({ ...q, keys: WAITING_KEYS.map((k) => queueKey(BULLMQ_KEY_PREFIX, q.name, k)) })),
       replicas: replicas.workers,
     },
+    pgbouncer: {
+      namespace: pgbouncer.namespace,
+      name: pgbouncer.serviceName,
+      port: pgbouncer.port,
+      podLabels: pgbouncer.podLabels,
+      metricsPort: pgbouncer.metricsPort,
+      replicas: pgbouncer.replicas,
+    },
+    ...(ollama ? {
+      ollama: { namespace: ollama.namespace, name: ollama.serviceName, port: ollama.port, podLabels: ollama.podLabels, url: ollama.url, replicas: ollama.replicas },
+    } : {}),
     monitoringNamespace: MONITORING_NAMESPACE,
     prometheusUrl: PROMETHEUS_URL,
     interruptionQueueArn: addons.interruptionQueueArn,
