@@ -54,8 +54,12 @@ function argsFor(config: PlatformConfig, aws: AwsProviders, over: Partial<Object
   };
 }
 
-function build(config: PlatformConfig, over: Partial<ObjectStorageArgs> = {}) {
-  return runComponent((parent) => new ObjectStorage("storage", argsFor(config, new AwsProviders(config, parent), over), { parent }));
+async function build(config: PlatformConfig, over: Partial<ObjectStorageArgs> = {}) {
+  const run = await runComponent((parent) => new ObjectStorage("storage", argsFor(config, new AwsProviders(config, parent), over), { parent }));
+  // Wait for every output, so the component's registerOutputs lands before the next test's setMocks.
+  const { bucketNames, bucketArns, kmsKeyArns, ...rest } = run.result.endpoints;
+  await new Promise((resolve) => pulumi.all([pulumi.all(bucketNames), pulumi.all(bucketArns), pulumi.all(kmsKeyArns), pulumi.all(rest), run.result.replicationRoleArn]).apply(resolve));
+  return run;
 }
 
 const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
