@@ -270,6 +270,8 @@ export function kubePrometheusStackValues(v: StackValuesInput) {
         annotations: v.alertmanagerRoleArn ? { "eks.amazonaws.com/role-arn": v.alertmanagerRoleArn } : {},
       },
       config: v.alertmanagerConfig,
+      // The SNS subject and attributes are Alertmanager templates: Helm must not render them.
+      tplConfig: false,
       alertmanagerSpec: {
         replicas: v.alertmanagerReplicas,
         nodeSelector: system,
@@ -297,14 +299,13 @@ export function kubePrometheusStackValues(v: StackValuesInput) {
   };
 }
 
-/** The dashboards shipped, by ConfigMap suffix. */
+/** The dashboards shipped, by ConfigMap suffix; the database one once PgBouncer's exporter is scraped. */
 export function dashboards(slos: SloTable, services: WorkloadServices): Record<string, Dashboard> {
   const t = ruleTargets(services);
   return {
     api: apiDashboard(slos, t.api),
     queues: queuesDashboard(slos, t.workers),
-    // PgBouncer's namespace is fixed by the workloads even before its exporter is wired.
-    database: databaseDashboard(slos, { namespace: services.pgbouncer?.namespace ?? "pgbouncer" }),
+    ...(t.pgbouncer ? { database: databaseDashboard(slos, t.pgbouncer) } : {}),
   };
 }
 
@@ -335,6 +336,9 @@ export class Observability extends pulumi.ComponentResource {
   readonly alertmanagerPolicy: pulumi.Output<string>;
   /** Secret (in `namespace`) holding Grafana's admin user and password. */
   readonly grafanaAdminSecretName: string;
+  /** In-cluster Services of Grafana (port 80) and Alertmanager (port 9093), for `kubectl port-forward`. */
+  readonly grafanaServiceName: string;
+  readonly alertmanagerServiceName: string;
   /** PrometheusRule object names. */
   readonly ruleNames: string[];
   /** Grafana dashboard uids. */
@@ -441,6 +445,8 @@ export class Observability extends pulumi.ComponentResource {
     this.releaseName = KUBE_PROMETHEUS_STACK.releaseName;
     this.prometheusUrl = prometheusUrlFor(ns);
     this.grafanaAdminSecretName = GRAFANA_ADMIN_SECRET.name;
+    this.grafanaServiceName = `${this.releaseName}-grafana`;
+    this.alertmanagerServiceName = `${this.releaseName}-alertmanager`;
     this.dashboardUids = Object.values(boards).map((b) => b.uid);
     this.registerOutputs({
       namespace: this.namespace,

@@ -93,12 +93,15 @@ describe("Observability on an EKS cluster", () => {
     expect(r.options.dependsOn).toEqual(expect.arrayContaining(["observability-namespace", "observability-grafana-admin"]));
     // prometheus-adapter (infra/workloads.ts) queries the service this release name produces.
     expect(obs.prometheusUrl).toBe(PROMETHEUS_URL);
+    expect([obs.grafanaServiceName, obs.alertmanagerServiceName]).toEqual(["kube-prometheus-stack-grafana", "kube-prometheus-stack-alertmanager"]);
   });
 
   it("routes every alert to the stack's SNS topic, signed for the topic's region", () => {
     const am = values(resources).alertmanager;
     expect(am.config).toEqual(alertmanagerConfig(TOPIC));
     expect(am.config.route.receiver).toBe("sns");
+    expect(am.tplConfig).toBe(false);
+    expect(am.config.receivers[1].sns_configs[0].subject).toContain("{{ .CommonLabels.alertname }}");
     const sns = am.config.receivers.find((r: any) => r.name === "sns");
     expect(sns.sns_configs).toEqual([expect.objectContaining({ topic_arn: TOPIC, sigv4: { region: "us-east-1" }, send_resolved: true })]);
     // Watchdog is dropped; critical alerts repeat hourly through the same receiver.
@@ -207,6 +210,7 @@ describe("Observability on an EKS cluster", () => {
     const report = runPolicies(resources, { config, configSource: source });
     expect(report.violations.filter((v) => v.level === "mandatory")).toEqual([]);
     expect(report.mandatoryViolations).toBe(0);
+    expect(report.rules.filter((r) => r.level === "mandatory").length).toBeGreaterThan(10);
   });
 });
 
@@ -238,7 +242,19 @@ describe("Observability options", () => {
     expect(resources.filter((r) => r.type === PROMETHEUS_RULE).map((r) => r.inputs.metadata.name)).toEqual([
       "finishthisidea-api-slo", "finishthisidea-jobs-slo", "finishthisidea-queues", "finishthisidea-workers",
     ]);
+    // The database dashboard plots PgBouncer's exporter: shipped once it is scraped.
+    expect(resources.filter((r) => r.type === "kubernetes:core/v1:ConfigMap").map((r) => r.name).sort()).toEqual(["observability-dashboard-api", "observability-dashboard-queues"]);
     expect(await k8sSchemaProblems(resources)).toEqual([]);
+  });
+
+  it("registers in a preview, where the topic ARN is not known yet", async () => {
+    const { resources } = await runComponent((parent) => {
+      const k8sProvider = new k8s.Provider("k8s", { kubeconfig: "{}" }, { parent });
+      const topic = new aws.sns.Topic("alerts", {}, { parent });
+      return new Observability("observability", baseArgs({ alertTopicArn: topic.arn }), { parent, providers: [k8sProvider] });
+    }, { preview: true });
+    expect(find(resources, RELEASE, "observability-kube-prometheus-stack").inputs.version).toBe(KUBE_PROMETHEUS_STACK.version);
+    expect(resources.filter((r) => r.type === PROMETHEUS_RULE)).toHaveLength(6);
   });
 
   it("rejects bad input naming the arg and value, before registering anything", async () => {
