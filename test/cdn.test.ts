@@ -160,6 +160,12 @@ describe("Cdn", () => {
     expect(dist.webAclId).toBe("arn:aws:wafv2:us-east-1:123456789012:cdn-waf");
   });
 
+  it("names every child after the component (a component alias carries them on a rename)", () => {
+    const children = resources.filter((r) => r.parent === "cdn");
+    expect(children.length).toBeGreaterThan(15);
+    expect(children.filter((r) => !r.name.startsWith("cdn-")).map((r) => r.name)).toEqual([]);
+  });
+
   it("exposes typed outputs and passes every mandatory policy rule", async () => {
     expect(await value(cdn.domainName)).toBe("cdn-distribution.cloudfront.net");
     expect(await value(cdn.distributionArn)).toBe("arn:aws:cloudfront:us-east-1:123456789012:cdn-distribution");
@@ -216,34 +222,37 @@ describe("Cdn options", () => {
   });
 });
 
+/** The lead's wiring: the distribution ARN reaches ObjectStorage through a deferred output. */
+const wired = (parent: pulumi.ComponentResource) => {
+  const aws = new AwsProviders(config, parent);
+  const [distributionArn, setDistributionArn] = pulumi.deferredOutput<string>();
+  const storage = new ObjectStorage("storage", {
+    bucketPrefix: "fti-prod",
+    primaryRegion: config.primaryRegion,
+    replicaRegions: config.preset.storage.replicaRegions,
+    providerFor: aws.forComponent("storage"),
+    cloudflare: { accountId: config.cloudflareAccountId, apiToken: config.secrets.cloudflareApiToken, locationHint: config.r2LocationHint },
+    corsAllowedOrigins: [`https://${config.domain}`],
+    cloudFrontRead: { distributionArn, keyPatterns: CDN_ORIGIN_KEY_PATTERNS },
+  }, { parent });
+  const e = storage.endpoints;
+  const cdn = new Cdn("cdn", {
+    domain: config.domain,
+    apiOriginHost: `api.${config.domain}`,
+    originBucket: { name: e.primaryBucketName, regionalDomainName: e.primaryBucketRegionalDomainName, region: config.primaryRegion },
+    providerFor: aws.forComponent("cdn"),
+    namePrefix: "fti-prod",
+    waf: config.waf,
+  }, { parent });
+  setDistributionArn(cdn.distributionArn);
+  return cdn;
+};
+
 describe("Cdn wired to ObjectStorage (the lead's wiring)", () => {
   let resources: RegisteredResource[];
   let result: Cdn;
   beforeAll(async () => {
-    ({ resources, result } = await runComponent((parent) => {
-      const aws = new AwsProviders(config, parent);
-      const [distributionArn, setDistributionArn] = pulumi.deferredOutput<string>();
-      const storage = new ObjectStorage("storage", {
-        bucketPrefix: "fti-prod",
-        primaryRegion: config.primaryRegion,
-        replicaRegions: config.preset.storage.replicaRegions,
-        providerFor: aws.forComponent("storage"),
-        cloudflare: { accountId: config.cloudflareAccountId, apiToken: config.secrets.cloudflareApiToken, locationHint: config.r2LocationHint },
-        corsAllowedOrigins: [`https://${config.domain}`],
-        cloudFrontRead: { distributionArn, keyPatterns: CDN_ORIGIN_KEY_PATTERNS },
-      }, { parent });
-      const e = storage.endpoints;
-      const cdn = new Cdn("cdn", {
-        domain: config.domain,
-        apiOriginHost: `api.${config.domain}`,
-        originBucket: { name: e.primaryBucketName, regionalDomainName: e.primaryBucketRegionalDomainName, region: config.primaryRegion },
-        providerFor: aws.forComponent("cdn"),
-        namePrefix: "fti-prod",
-        waf: config.waf,
-      }, { parent });
-      setDistributionArn(cdn.distributionArn);
-      return cdn;
-    }));
+    ({ resources, result } = await runComponent(wired));
     await settle(result);
   });
 
@@ -259,7 +268,11 @@ describe("Cdn wired to ObjectStorage (the lead's wiring)", () => {
     expect(find(resources, CF.object, "cdn-maintenance-page").inputs.bucket).toBe("fti-prod-us-east-1");
   });
 
-  it("passes every mandatory policy rule together", () => {
+  it("passes every mandatory policy rule together, also in a preview (as `npm run plan` runs)", async () => {
     expect(mandatory(resources)).toEqual([]);
+    const { resources: previewed } = await runComponent(wired, { preview: true });
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(previewed.filter((r) => r.type === CF.distribution)).toHaveLength(1);
+    expect(mandatory(previewed)).toEqual([]);
   });
 });

@@ -224,6 +224,19 @@ describe("ObjectStorage R2 and outputs (growth)", () => {
     }
   });
 
+  it("names every child after the component (a component alias carries them on a rename)", () => {
+    const children = resources.filter((r) => r.parent === "storage");
+    expect(children.length).toBeGreaterThan(20);
+    expect(children.filter((r) => !r.name.startsWith("storage-")).map((r) => r.name)).toEqual([]);
+  });
+
+  it("in a preview (unknown ARNs, as `npm run plan` runs) still passes every mandatory rule", async () => {
+    const { resources: previewed } = await runComponent((parent) => new ObjectStorage("storage", argsFor(config, new AwsProviders(config, parent)), { parent }), { preview: true });
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(previewed.filter((r) => r.type === S3.bucket)).toHaveLength(3);
+    expect(mandatory(previewed)).toEqual([]);
+  });
+
   it("grants no one but the account on the keys, and no CloudFront read, unless asked", () => {
     for (const key of resources.filter((r) => r.type === S3.kmsKey)) {
       expect(JSON.parse(key.inputs.policy).Statement).toEqual([{ Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }]);
