@@ -7,6 +7,9 @@ import type { DataServices, PlatformContext, WorkloadServices } from "../infra/c
 import { AwsProviders } from "../infra/providers";
 import { TIERS, TIER_NAMES, type TierName } from "../infra/tiers";
 import { BULLMQ_QUEUES, createWorkloads, databaseUrl, SERVICES, workloadReplicas } from "../infra/workloads";
+import { ollamaResources } from "../components/ollama";
+import { maxDbConnections, parseIni } from "../components/pgbouncer-config";
+import { loadPolicyConfig, runPolicies } from "../tools/policy-run";
 import type { RegisteredResource } from "../tools/program";
 import { find, runComponent } from "./component-harness";
 import { rawConfigWith } from "./harness";
@@ -19,11 +22,11 @@ function configFor(tier: TierName, values: Record<string, unknown> = {}): Platfo
 }
 
 /** Data services as infra/data.ts hands them over (fake endpoints, secrets as secrets). */
-function fakeData(clusterMode: boolean): DataServices {
+function fakeData(clusterMode: boolean, maxConnections: number): DataServices {
   return {
     database: {
       writerHost: pulumi.output("db.abc.us-east-1.rds.amazonaws.com"), port: 5432, databaseName: "finishthisidea", username: "app",
-      password: pulumi.secret("p@ss/word"), maxConnections: 1000, readerHosts: {}, primaryInstanceId: pulumi.output("db"), replicaInstanceIds: [],
+      password: pulumi.secret("p@ss/word"), maxConnections, readerHosts: {}, primaryInstanceId: pulumi.output("db"), replicaInstanceIds: [],
     },
     redis: { host: pulumi.output("clustercfg.redis.abc.cache.amazonaws.com"), port: 6379, clusterMode, tls: true, authToken: pulumi.secret("redis-auth-token"), replicationGroupId: pulumi.output("redis") },
     storage: {
@@ -47,7 +50,7 @@ async function run(config: PlatformConfig, existingCluster = false) {
       network: { vpcId: pulumi.output("vpc-123") } as unknown as Network,
       cluster: existingCluster ? { provider } : { provider, name: pulumi.output(`finishthisidea-${config.stack}`), oidc: OIDC, securityGroupId: pulumi.output("sg-1") },
     };
-    return createWorkloads(ctx, fakeData(config.preset.redis.clusterMode));
+    return createWorkloads(ctx, fakeData(config.preset.redis.clusterMode, config.preset.database.maxConnections));
   });
 }
 
@@ -60,6 +63,24 @@ describe.each(TIER_NAMES)("tier %s", (tier) => {
     const so = find(resources, "kubernetes:keda.sh/v1alpha1:ScaledObject", "workers-scaler").inputs.spec;
     expect([so.minReplicaCount, so.maxReplicaCount]).toEqual([preset.workers.replicas.min, preset.workers.replicas.max]);
     expect(new Set(so.triggers.map((t: any) => t.type))).toEqual(new Set([preset.redis.clusterMode ? "redis-cluster" : "redis"]));
+  });
+
+  it("sizes PgBouncer in front of the writer and Ollama on the GPU pool from the tier", async () => {
+    const config = configFor(tier);
+    const { resources } = await run(config);
+    const preset = TIERS[tier];
+    expect(find(resources, "kubernetes:apps/v1:Deployment", "pgbouncer-deployment").inputs.spec.replicas).toBe(preset.pgbouncer.replicas);
+    const ini = parseIni(find(resources, "kubernetes:core/v1:ConfigMap", "pgbouncer-config").inputs.data["pgbouncer.ini"]);
+    expect(ini.databases).toEqual({ finishthisidea: "host=db.abc.us-east-1.rds.amazonaws.com port=5432 dbname=finishthisidea" });
+    expect(Number(ini.pgbouncer.max_db_connections)).toBe(maxDbConnections({ databaseMaxConnections: preset.database.maxConnections, replicas: preset.pgbouncer.replicas }));
+    expect((preset.pgbouncer.replicas + 1) * Number(ini.pgbouncer.max_db_connections)).toBeLessThan(preset.database.maxConnections);
+    const sts = find(resources, "kubernetes:apps/v1:StatefulSet", "ollama-statefulset").inputs.spec;
+    expect(sts.replicas).toBe(preset.gpu.ollamaReplicas);
+    const c = sts.template.spec.containers[0];
+    expect(c.image).toBe(`docker.io/ollama/ollama:${config.imageTags.ollama}`);
+    expect(c.resources).toEqual(ollamaResources(preset.gpu.instanceType));
+    expect(sts.template.spec.initContainers[0].env).toContainEqual({ name: "OLLAMA_PULL_MODELS", value: config.ollamaModels.join(" ") });
+    expect(sts.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: "fast-ssd", resources: { requests: { storage: "100Gi" } } });
   });
 });
 
@@ -96,6 +117,10 @@ describe("workloads wiring (growth)", () => {
   it("lets only the API and workers reach PgBouncer, and only workers reach Ollama", () => {
     const pg = find(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "network-access-pgbouncer-clients").inputs;
     expect(pg.metadata.namespace).toBe("pgbouncer");
+    // The policies select the pods the components label.
+    expect(pg.spec.podSelector.matchLabels).toEqual(find(resources, "kubernetes:apps/v1:Deployment", "pgbouncer-deployment").inputs.spec.selector.matchLabels);
+    expect(find(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "network-access-ollama-clients").inputs.spec.podSelector.matchLabels)
+      .toEqual(find(resources, "kubernetes:apps/v1:StatefulSet", "ollama-statefulset").inputs.spec.selector.matchLabels);
     expect(pg.spec.policyTypes).toEqual(["Ingress"]);
     const clientRule = pg.spec.ingress.find((r: any) => r.ports[0].port === 6432);
     expect(clientRule.from.map((f: any) => f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]).sort()).toEqual(["api", "workers"]);
@@ -120,12 +145,21 @@ describe("workloads wiring (growth)", () => {
     expect(find(resources, "kubernetes:networking.k8s.io/v1:Ingress", "api-ingress").options.dependsOn).toContain("addons-aws-load-balancer-controller");
   });
 
-  it("hands observability the names, ports and queues it scrapes and alarms on", () => {
+  it("hands observability the names, ports and queues it scrapes and alarms on", async () => {
     expect(services.api).toMatchObject({ namespace: "api", deploymentName: "api", hpaName: "api", metricsPort: 3000, hostname: "api.staging.finishthisidea.com", replicas: TIERS.growth.api.replicas });
     expect(services.workers).toMatchObject({ namespace: "workers", scaledObjectName: "workers", hpaName: "workers-keda", metricsPort: 9090, replicas: TIERS.growth.workers.replicas });
     expect(services.workers.queues.map((q) => q.keys)).toEqual(BULLMQ_QUEUES.map((q) => [`bull:{${q.name}}:wait`, `bull:{${q.name}}:prioritized`]));
     expect(services.addonNamespaces).toMatchObject({ keda: "keda", metricsServer: "metrics-server", clusterAutoscaler: "cluster-autoscaler" });
     expect(services.monitoringNamespace).toBe("monitoring");
+    expect(services.pgbouncer).toMatchObject({ namespace: "pgbouncer", port: 6432, metricsPort: 9127, replicas: TIERS.growth.pgbouncer.replicas });
+    expect(services.ollama).toMatchObject({ namespace: "ollama", port: 11434, url: "http://ollama.ollama.svc.cluster.local:11434", replicas: TIERS.growth.gpu.ollamaReplicas });
+    const resolve = (v: pulumi.Input<string> | undefined) => new Promise((r) => pulumi.output(v).apply(r));
+    expect([await resolve(services.pgbouncer?.name), await resolve(services.ollama?.name)]).toEqual(["pgbouncer", "ollama"]);
+  });
+
+  it("passes every mandatory policy rule", () => {
+    const report = runPolicies(resources, { config: loadPolicyConfig("prod").config });
+    expect(report.violations.filter((v) => v.level === "mandatory").map((v) => `${v.policy} ${v.resource}: ${v.message}`)).toEqual([]);
   });
 
   it("registers only objects that validate against the official schemas", async () => {
@@ -141,6 +175,20 @@ describe("workloads helpers", () => {
 
   it("percent-encodes the database credentials", () => {
     expect(databaseUrl("app", "a:b@c/d", "h", 6432, "db")).toBe("postgresql://app:a%3Ab%40c%2Fd@h:6432/db");
+  });
+
+  it("deploys no Ollama at all (and gives the workers no Ollama URL) when the tier has 0 Ollama replicas", async () => {
+    const { resources, result } = await run(configFor("mvp", { overrides: { gpu: { ollamaReplicas: 0 } } }));
+    expect(resources.filter((r) => r.name.startsWith("ollama") || r.name === "network-access-ollama-clients")).toEqual([]);
+    expect(result.services.ollama).toBeUndefined();
+    const env = find(resources, "kubernetes:apps/v1:Deployment", "workers-deployment").inputs.spec.template.spec.containers[0].env;
+    expect(env.map((e: any) => e.name)).not.toContain("OLLAMA_HOST");
+    expect(find(resources, "kubernetes:apps/v1:Deployment", "pgbouncer-deployment").inputs.spec.replicas).toBe(TIERS.mvp.pgbouncer.replicas);
+    expect(await k8sSchemaProblems(resources)).toEqual([]);
+  });
+
+  it("fails before registering anything when PgBouncer's pools cannot fit the database", async () => {
+    await expect(run(configFor("growth", { overrides: { database: { maxConnections: 100 } } }))).rejects.toThrow(/PgBouncer pool sizing: 4 pods \(3 replicas \+ 1 being replaced\)/);
   });
 
   it("on an existing cluster creates no IAM roles and installs no AWS-integrated add-ons", async () => {
