@@ -86,7 +86,7 @@ export interface DatabaseArgs {
   replicaSubnetGroupNames?: Record<string, pulumi.Input<string>>;
   /** Security groups per cross-region replica region (of that region's VPC); default: that VPC's default group. */
   replicaSecurityGroupIds?: Record<string, pulumi.Input<string>[]>;
-  /** Region receiving copies of the automated backups when the preset's crossRegionBackups is on. Default: the first replica region. */
+  /** Region receiving copies of the automated backups when the preset's crossRegionBackups is on. Default: the preset's backupRegion, else the first replica region. */
   backupRegion?: string;
   /** Default "finishthisidea". */
   databaseName?: string;
@@ -123,7 +123,7 @@ export function validateDatabaseArgs(name: string, args: DatabaseArgs): void {
     const stray = Object.keys(args[key] ?? {}).filter((r) => !p.replicaRegions.includes(r));
     if (stray.length > 0) fail(`${key} names ${JSON.stringify(stray)}, which are not replica regions ${JSON.stringify(p.replicaRegions)}`);
   }
-  const backupRegion = args.backupRegion ?? p.replicaRegions[0];
+  const backupRegion = args.backupRegion ?? p.backupRegion ?? p.replicaRegions[0];
   if (p.crossRegionBackups && backupRegion === undefined) fail("preset.crossRegionBackups is on but there is no backupRegion and no replica region to default to");
   if (p.crossRegionBackups && backupRegion === args.primaryRegion) fail(`backupRegion "${backupRegion}" is the primary region; backups must be copied to another region`);
   const dbName = args.databaseName ?? "finishthisidea";
@@ -171,7 +171,7 @@ export class Database extends pulumi.ComponentResource {
 
     // One key per region: an encrypted replica or backup copy must use a key in its own region.
     const replicas = replicaPlan(p);
-    const backupRegion = p.crossRegionBackups ? args.backupRegion ?? p.replicaRegions[0] : undefined;
+    const backupRegion = p.crossRegionBackups ? args.backupRegion ?? p.backupRegion ?? p.replicaRegions[0] : undefined;
     const keyRegions = [...new Set([primaryRegion, ...p.replicaRegions, ...(backupRegion ? [backupRegion] : [])])];
     const keys = new Map(keyRegions.map((region) => [region, new aws.kms.Key(`${name}-kms-${region}`, {
       description: `PostgreSQL ${name} storage, Performance Insights and backups (${region})`,
@@ -321,6 +321,7 @@ export class Database extends pulumi.ComponentResource {
       readerHosts: this.readerHosts,
       primaryInstanceId: this.primaryInstanceId,
       replicaInstanceIds: this.replicaInstanceIds,
+      replicaInstanceIdsByRegion: this.replicaInstanceIdsByRegion,
     };
   }
 }

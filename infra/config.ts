@@ -51,6 +51,7 @@ const presetSchema = z.strictObject({
     maxAllocatedStorageGb: int(20),
     backupRetentionDays: int(7).max(35, { error: "7 to 35 days (RDS limit; 7 is the platform's floor)" }),
     crossRegionBackups: z.boolean({ error: "true or false" }),
+    backupRegion: region.optional(),
     maxConnections: int(20),
     deletionProtection: z.boolean({ error: "true or false" }),
   }),

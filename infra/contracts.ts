@@ -45,6 +45,8 @@ export interface DatabaseEndpoints {
   /** Identifiers for alarms. */
   primaryInstanceId: pulumi.Output<string>;
   replicaInstanceIds: pulumi.Output<string>[];
+  /** The same replicas by region (in-region replicas under the primary region): alarms live in each region. */
+  replicaInstanceIdsByRegion: Record<string, pulumi.Output<string>[]>;
 }
 
 export interface RedisEndpoints {
@@ -72,15 +74,29 @@ export interface StorageEndpoints {
   r2Endpoint: pulumi.Output<string>;
 }
 
+export interface CdnEndpoints {
+  distributionId: pulumi.Output<string>;
+  domainName: pulumi.Output<string>;
+}
+
 export interface DataServices {
   database: DatabaseEndpoints;
   redis: RedisEndpoints;
   storage: StorageEndpoints;
+  cdn: CdnEndpoints;
 }
 
 /** The public API host name; the CDN's origin and the ALB ingress both use it. */
 export function apiHostname(config: PlatformConfig): string {
   return `api.${config.domain}`;
+}
+
+/**
+ * Name the AWS Load Balancer Controller gives the API's ALB (annotation `load-balancer-name`), fixed so its
+ * CloudWatch alarms can find it. ALB names are at most 32 characters.
+ */
+export function apiLoadBalancerName(config: PlatformConfig): string {
+  return `fti-${config.stack}`.slice(0, 28).replace(/-+$/, "") + "-api";
 }
 
 /** Stack outputs an area contributes; secrets must already be wrapped with pulumi.secret. */

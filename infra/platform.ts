@@ -8,6 +8,9 @@ import { Cluster } from "../components/cluster";
 import { Network } from "../components/network";
 import type { PlatformConfig } from "./config";
 import type { ClusterAccess, PlatformContext, StackOutputs } from "./contracts";
+import { createDataServices } from "./data";
+import { createObservability } from "./observability";
+import { createWorkloads } from "./workloads";
 import { AwsProviders } from "./providers";
 
 /** Root of every resource the program registers, so one set of options (and a test's hooks) reaches all. */
@@ -48,18 +51,19 @@ export class Platform extends pulumi.ComponentResource {
     }
 
     const ctx: PlatformContext = { config, parent: this, aws, network, cluster };
-    // Areas, in data-flow order. Each lives in its own infra/<area>.ts and returns what the next needs plus
-    // its stack outputs:
-    //   const data = createDataServices(ctx);                 // infra/data.ts: Database, Redis, ObjectStorage, Cdn
-    //   const workloads = createWorkloads(ctx, data.services); // infra/workloads.ts: Addons, PgBouncer, ApiTier, WorkerFleet, Ollama
-    //   const observability = createObservability(ctx, data.services, workloads.services); // infra/observability.ts
-    void ctx;
+    // Areas, in data-flow order; each returns what the next needs plus its stack outputs.
+    const data = createDataServices(ctx);
+    const workloads = createWorkloads(ctx, data.services);
+    const observability = createObservability(ctx, data.services, workloads.services);
 
     this.outputs = {
       tier: config.tier,
       primaryRegion: config.primaryRegion,
       vpcId: network.vpcId,
       ...(cluster.name ? { clusterName: cluster.name, kubeconfig } : {}),
+      ...data.outputs,
+      ...workloads.outputs,
+      ...observability.outputs,
     };
     this.registerOutputs(this.outputs);
   }

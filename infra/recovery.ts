@@ -173,7 +173,6 @@ export function targetMisses(estimates: ScenarioEstimate[]): { scenario: Scenari
  */
 export const ACCEPTED_GAPS: Partial<Record<TierName, { scenario: ScenarioId; reason: string }[]>> = {
   mvp: [
-    { scenario: "region-loss", reason: "MVP is single-region by the scaling plan (no replica regions, no cross-region backups, no bucket replication)" },
     { scenario: "cache-node-loss", reason: "MVP runs the scaling plan's single Redis node; a node loss drops jobs queued since the daily snapshot" },
   ],
 };

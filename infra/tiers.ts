@@ -73,6 +73,8 @@ export interface TierPreset {
     backupRetentionDays: number;
     /** Copy automated backups to a second region (disaster recovery). */
     crossRegionBackups: boolean;
+    /** Where the backup copies go; default the first replica region. */
+    backupRegion?: string;
     /** Postgres max_connections; PgBouncer's pools are sized under it. */
     maxConnections: number;
     deletionProtection: boolean;
@@ -115,13 +117,16 @@ export const TIERS: Record<TierName, TierPreset> = {
       allocatedStorageGb: 50,
       maxAllocatedStorageGb: 200,
       backupRetentionDays: 7,
-      crossRegionBackups: false,
+      // Single-region by the scaling plan, but a region loss must still meet the RPO (< 1 h): backups and
+      // objects are copied to us-west-2 (storage and log costs only, no running instances there).
+      crossRegionBackups: true,
+      backupRegion: "us-west-2",
       maxConnections: 200,
       deletionProtection: false,
     },
     redis: { nodeType: "cache.t3.medium", clusterMode: false, shards: 1, replicasPerShard: 0, snapshotRetentionDays: 1 },
     pgbouncer: { replicas: 2 },
-    storage: { replicaRegions: [] },
+    storage: { replicaRegions: ["us-west-2"] },
     monthlyBudgetUsd: 1_500,
   },
   growth: {

@@ -186,7 +186,7 @@ describe.each(TIER_NAMES)("Database, tier %s", (tier) => {
       expect(copies).toEqual([]);
       return;
     }
-    const region = preset.replicaRegions[0];
+    const region = preset.backupRegion ?? preset.replicaRegions[0];
     expect(copies.map((c) => c.name)).toEqual([`database-backups-${region}`]);
     expect(copies[0].options.provider).toBe(`aws-database-${region}`);
     expect(copies[0].inputs).toEqual({ sourceDbInstanceArn: mockArn("rds", "database-primary"), kmsKeyId: mockArn("kms", `database-kms-${region}`), retentionPeriod: preset.backupRetentionDays });
@@ -284,6 +284,6 @@ describe("Database options", () => {
     await expect(build("growth", { subnetIds: ["subnet-a"] })).rejects.toThrow(/subnetIds has 1 subnet\(s\)/);
     await expect(build("growth", { replicaSubnetGroupNames: { "ap-southeast-1": "x" } })).rejects.toThrow(/replicaSubnetGroupNames names \["ap-southeast-1"\], which are not replica regions/);
     await expect(build("growth", { username: "postgres" })).rejects.toThrow(/username "postgres" must be/);
-    await expect(build("mvp", { preset: { ...TIERS.mvp.database, crossRegionBackups: true } })).rejects.toThrow(/crossRegionBackups is on but there is no backupRegion/);
+    await expect(build("mvp", { preset: { ...TIERS.mvp.database, crossRegionBackups: true, backupRegion: undefined } })).rejects.toThrow(/crossRegionBackups is on but there is no backupRegion/);
   });
 });

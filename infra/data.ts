@@ -1,0 +1,77 @@
+/**
+ * Wires the data stores and the edge: PostgreSQL (primary + replicas), the Redis cluster, S3 in the tier's
+ * regions plus R2, and the CloudFront distribution in front of the API and the primary bucket. Hands their
+ * endpoints to the workloads and observability as DataServices; credentials stay secrets.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Cdn, CDN_ORIGIN_KEY_PATTERNS } from "../components/cdn";
+import { Database } from "../components/database";
+import { ObjectStorage } from "../components/object-storage";
+import { RedisCluster } from "../components/redis";
+import { apiHostname, type DataServices, type PlatformContext, type StackOutputs } from "./contracts";
+
+export function createDataServices(ctx: PlatformContext): { services: DataServices; outputs: StackOutputs } {
+  const { config, network, cluster } = ctx;
+  const p = config.preset;
+  const namePrefix = `${config.project}-${config.stack}`;
+  // With an existing cluster there is no node security group to admit: the stores then accept no one until
+  // an operator adds a rule (documented in the README), rather than opening them to the whole VPC.
+  const allowedSecurityGroupIds = cluster.securityGroupId ? [cluster.securityGroupId] : [];
+  const privateNetwork = { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, allowedSecurityGroupIds };
+
+  const database = new Database("database", {
+    ...privateNetwork,
+    preset: p.database,
+    primaryRegion: config.primaryRegion,
+    providerFor: ctx.aws.forComponent("database"),
+  }, { parent: ctx.parent });
+
+  const redis = new RedisCluster("redis", { ...privateNetwork, preset: p.redis }, { parent: ctx.parent, providers: [ctx.aws.get("redis")] });
+
+  // The primary bucket's policy (owned by ObjectStorage) grants the distribution read access, and the
+  // distribution reads from the bucket: the ARN is handed back once the distribution is declared.
+  const [distributionArn, setDistributionArn] = pulumi.deferredOutput<string>();
+  const storage = new ObjectStorage("storage", {
+    bucketPrefix: namePrefix,
+    primaryRegion: config.primaryRegion,
+    replicaRegions: p.storage.replicaRegions,
+    providerFor: ctx.aws.forComponent("storage"),
+    cloudflare: { accountId: config.cloudflareAccountId, apiToken: config.secrets.cloudflareApiToken, locationHint: config.r2LocationHint },
+    corsAllowedOrigins: [`https://${config.domain}`],
+    cloudFrontRead: { distributionArn, keyPatterns: CDN_ORIGIN_KEY_PATTERNS },
+  }, { parent: ctx.parent });
+  const s = storage.endpoints;
+
+  const cdn = new Cdn("cdn", {
+    domain: config.domain,
+    apiOriginHost: apiHostname(config),
+    originBucket: { name: s.primaryBucketName, regionalDomainName: s.primaryBucketRegionalDomainName, region: config.primaryRegion },
+    providerFor: ctx.aws.forComponent("cdn"),
+    namePrefix,
+    waf: config.waf,
+  }, { parent: ctx.parent });
+  setDistributionArn(cdn.distributionArn);
+
+  const services: DataServices = {
+    database: database.endpoints,
+    redis: redis.endpoints,
+    storage: s,
+    cdn: { distributionId: cdn.distributionId, domainName: cdn.domainName },
+  };
+  const outputs: StackOutputs = {
+    databaseWriterEndpoint: database.writerHost,
+    databaseReaderEndpoints: database.readerHosts,
+    databasePrimaryIdentifier: database.primaryInstanceId,
+    databaseReplicaIdentifiers: database.replicaInstanceIdsByRegion,
+    databaseConnectionString: pulumi.secret(database.connectionString),
+    redisEndpoint: redis.host,
+    redisReplicationGroupId: redis.replicationGroupId,
+    bucketNames: s.bucketNames,
+    r2BucketName: s.r2BucketName,
+    r2Endpoint: s.r2Endpoint,
+    cdnDomainName: cdn.domainName,
+    cdnDistributionId: cdn.distributionId,
+    cdnCertificateValidationRecords: cdn.certificateValidationRecords,
+  };
+  return { services, outputs };
+}

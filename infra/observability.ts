@@ -1,0 +1,42 @@
+/**
+ * Wires observability: the stack's alert topics and CloudWatch alarms on the data stores and the edge
+ * (Alerting), and kube-prometheus-stack with the SLO rules, scrapes and dashboards (Observability), with
+ * Alertmanager publishing to the same topic the alarms use.
+ */
+import { Alerting } from "../components/alerting";
+import { Observability } from "../components/observability";
+import { alarmThresholds } from "./alarm-thresholds";
+import { apiLoadBalancerName, type DataServices, type PlatformContext, type StackOutputs, type WorkloadServices } from "./contracts";
+import { SLOS } from "./slos";
+
+export function createObservability(ctx: PlatformContext, data: DataServices, workloads: WorkloadServices): { outputs: StackOutputs } {
+  const { config } = ctx;
+  const p = config.preset;
+  const db = data.database;
+
+  const alerting = new Alerting("alerting", {
+    namePrefix: `${config.project}-${config.stack}`,
+    primaryRegion: config.primaryRegion,
+    providerFor: ctx.aws.forComponent("alerting"),
+    alertEmail: config.alertEmail,
+    alertHttpsEndpoint: config.alertHttpsEndpoint,
+    thresholds: alarmThresholds(p),
+    database: {
+      primaryInstanceId: db.primaryInstanceId,
+      replicas: Object.entries(db.replicaInstanceIdsByRegion).flatMap(([region, ids]) => ids.map((instanceId) => ({ region, instanceId }))),
+    },
+    redis: { replicationGroupId: data.redis.replicationGroupId, clusterMode: p.redis.clusterMode, shards: p.redis.shards, replicasPerShard: p.redis.replicasPerShard },
+    cdn: { distributionId: data.cdn.distributionId },
+    alb: { name: apiLoadBalancerName(config), ready: workloads.api.loadBalancerHostname },
+  }, { parent: ctx.parent });
+
+  new Observability("observability", {
+    services: workloads,
+    slos: SLOS,
+    alertTopicArn: alerting.topicArn,
+    alertTopicKmsKeyArn: alerting.kmsKeyArn,
+    oidc: ctx.cluster.oidc,
+  }, { parent: ctx.parent, providers: [ctx.aws.get("observability"), ctx.cluster.provider] });
+
+  return { outputs: { alertTopicArn: alerting.topicArn } };
+}
