@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NODE_POOLS } from "./cluster";
+import { sha256Hex } from "./pgbouncer-config";
 import {
   appLabels,
   assertEnvNames,
@@ -82,9 +83,11 @@ export function apiHpaSpec(deploymentName: string, minReplicas: number, maxRepli
 }
 
 /** Annotations of the API's Ingress for the AWS Load Balancer Controller. */
-export function albIngressAnnotations(opts: { certificateArn: string; healthCheckPath: string; port: number; wafAclArn?: string }): Record<string, string> {
+export function albIngressAnnotations(opts: { certificateArn: string; healthCheckPath: string; port: number; wafAclArn?: string; loadBalancerName?: string }): Record<string, string> {
   const a = ALB_SETTINGS;
   return {
+    // A fixed name lets CloudWatch alarms find the ALB the controller creates (changing it replaces the ALB).
+    ...(opts.loadBalancerName ? { "alb.ingress.kubernetes.io/load-balancer-name": opts.loadBalancerName } : {}),
     "alb.ingress.kubernetes.io/scheme": "internet-facing",
     "alb.ingress.kubernetes.io/target-type": "ip",
     "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
@@ -139,6 +142,11 @@ export interface ApiTierArgs {
   terminationGracePeriodSeconds?: number;
   /** Non-secret environment. */
   env?: Record<string, string>;
+  /**
+   * Feature flags (environment-style keys) published in a ConfigMap `<app>-feature-flags` the API reads
+   * through envFrom; a change rolls the pods (checksum annotation). Never secrets.
+   */
+  featureFlags?: Record<string, string>;
   /** Secret environment (database URL, Redis host/token, bucket names...): a Secret read through envFrom. */
   secretEnv: Record<string, pulumi.Input<string>>;
   /** IRSA role scoped to these buckets and keys; omitted for a cluster without OIDC (no role is created). */
@@ -150,6 +158,8 @@ export interface ApiTierArgs {
     certificateArn?: pulumi.Input<string>;
     /** Optional WAFv2 web ACL to attach. */
     wafAclArn?: pulumi.Input<string>;
+    /** Name of the ALB (at most 32 letters, digits, hyphens); default: the controller derives one. */
+    loadBalancerName?: string;
     /** Send every request to the JSON 503 (circuit breaker for maintenance). Default false. */
     maintenance?: boolean;
     /** What the Ingress waits for: the AWS Load Balancer Controller release (its webhook validates Ingresses). */
@@ -166,6 +176,10 @@ export function validateApiTierArgs(name: string, args: ApiTierArgs): void {
   assertPinnedImage(`ApiTier ${name}`, "image", args.image);
   assertEnvNames(`ApiTier ${name}`, "secretEnv", Object.keys(args.secretEnv));
   assertEnvNames(`ApiTier ${name}`, "env", Object.keys(args.env ?? {}));
+  const lbName = args.ingress.loadBalancerName;
+  if (lbName !== undefined && !/^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/.test(lbName)) {
+    throw new Error(`ApiTier ${name}: ingress.loadBalancerName ${JSON.stringify(lbName)} must be 1-32 letters, digits or hyphens, not starting or ending with a hyphen nor with "internal-"`);
+  }
   const preStop = args.preStopSeconds ?? 20;
   const grace = args.terminationGracePeriodSeconds ?? 60;
   if (grace <= preStop) {
@@ -222,6 +236,11 @@ export class ApiTier extends pulumi.ComponentResource {
     }, child);
 
     const secret = envSecret(`${name}-env`, { name: `${app}-env`, namespace: ns.metadata.name, labels: labels.all }, args.secretEnv, child);
+    const flags = args.featureFlags
+      ? new k8s.core.v1.ConfigMap(`${name}-feature-flags`, { metadata: { ...meta, name: `${app}-feature-flags` }, data: args.featureFlags }, child)
+      : undefined;
+    // envFrom is read at start only: the checksum in the pod template makes a flag change a rollout.
+    const flagsChecksum: Record<string, string> = args.featureFlags ? { "checksum/feature-flags": sha256Hex(JSON.stringify(Object.entries(args.featureFlags).sort())) } : {};
 
     const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
       metadata: { ...meta, name: app },
@@ -231,7 +250,7 @@ export class ApiTier extends pulumi.ComponentResource {
         selector: { matchLabels: labels.selector },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
         template: {
-          metadata: { labels: labels.all },
+          metadata: { labels: labels.all, annotations: flagsChecksum },
           spec: {
             serviceAccountName: serviceAccount.metadata.name,
             automountServiceAccountToken: false,
@@ -250,7 +269,10 @@ export class ApiTier extends pulumi.ComponentResource {
                 { name: "PORT", value: String(port) },
                 ...Object.entries(args.env ?? {}).map(([k, v]) => ({ name: k, value: v })),
               ],
-              envFrom: [{ secretRef: { name: secret.metadata.name } }],
+              envFrom: [
+                { secretRef: { name: secret.metadata.name } },
+                ...(flags ? [{ configMapRef: { name: flags.metadata.name } }] : []),
+              ],
               resources,
               securityContext: HARDENED_CONTAINER,
               startupProbe: { httpGet: { path: livenessPath, port: "http" }, periodSeconds: 2, failureThreshold: 30 },
@@ -292,7 +314,7 @@ export class ApiTier extends pulumi.ComponentResource {
         (opts ?? []).map((o) => ({ name: o.resourceRecordName, type: o.resourceRecordType, value: o.resourceRecordValue })));
     }
     const annotations = pulumi.all([certificateArn, args.ingress.wafAclArn]).apply(([certificateArn, wafAclArn]) =>
-      albIngressAnnotations({ certificateArn, wafAclArn, healthCheckPath: readinessPath, port }));
+      albIngressAnnotations({ certificateArn, wafAclArn, healthCheckPath: readinessPath, port, loadBalancerName: args.ingress.loadBalancerName }));
     const unavailable = { service: { name: "unavailable", port: { name: "use-annotation" } } };
     const apiBackend = args.ingress.maintenance ? unavailable : { service: { name: service.metadata.name, port: { name: "http" } } };
     const ingress = new k8s.networking.v1.Ingress(`${name}-ingress`, {

@@ -11,7 +11,8 @@ import { OLLAMA_IMAGE_REPOSITORY, OllamaCluster } from "../components/ollama";
 import { PgBouncer } from "../components/pgbouncer";
 import { queueKey, WAITING_KEYS, WorkerFleet, type QueueSpec } from "../components/worker-fleet";
 import type { PlatformConfig } from "./config";
-import { apiHostname, type DataServices, type PlatformContext, type StackOutputs, type WorkloadServices } from "./contracts";
+import { featureFlags, featureFlagsConfigData, surgeReplicas, type SurgeReplicas } from "./surge";
+import { apiHostname, apiLoadBalancerName, type DataServices, type PlatformContext, type StackOutputs, type WorkloadServices } from "./contracts";
 
 /**
  * The BullMQ queues the workers serve and their average job time in seconds: the one table the worker
@@ -46,9 +47,8 @@ export const SERVICES = {
  * Replica bounds of the autoscaled workloads: the single place their minimums come from, so a mode that
  * raises them (surge) changes only this function.
  */
-export function workloadReplicas(config: PlatformConfig): { api: { min: number; max: number }; workers: { min: number; max: number } } {
-  const p = config.preset;
-  return { api: { ...p.api.replicas }, workers: { ...p.workers.replicas } };
+export function workloadReplicas(config: PlatformConfig): SurgeReplicas {
+  return surgeReplicas(config.preset, config.surgeMode);
 }
 
 /** `postgresql://` URL through PgBouncer, password percent-encoded. */
@@ -127,7 +127,8 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
     env: plainEnv,
     secretEnv,
     bucketAccess,
-    ingress: { host: apiHostname(config), dependsOn: addons.loadBalancerController ? [addons.loadBalancerController] : [] },
+    featureFlags: featureFlagsConfigData(config.surgeMode),
+    ingress: { host: apiHostname(config), loadBalancerName: apiLoadBalancerName(config), dependsOn: addons.loadBalancerController ? [addons.loadBalancerController] : [] },
   }, opts("api"));
 
   const workers = new WorkerFleet("workers", {
@@ -138,7 +139,8 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
     queues: BULLMQ_QUEUES,
     keyPrefix: BULLMQ_KEY_PREFIX,
     redis: { host: redis.host, port: redis.port, clusterMode: redis.clusterMode, tls: redis.tls },
-    env: { ...plainEnv, ...(ollama ? { OLLAMA_HOST: ollama.url, OLLAMA_URL: ollama.url } : {}) },
+    // The workers make the LLM calls, so they follow the surge's model quality too.
+    env: { ...plainEnv, LLM_QUALITY: featureFlags(config.surgeMode).llmQuality, ...(ollama ? { OLLAMA_HOST: ollama.url, OLLAMA_URL: ollama.url } : {}) },
     secretEnv,
     metricsPort: SERVICES.workers.metricsPort,
     bucketAccess,

@@ -157,5 +157,23 @@ describe("ApiTier options", () => {
     await expect(build(baseArgs({ replicas: { min: 0, max: 5 } }))).rejects.toThrow(/replicas must be integers with 1 <= min <= max; got \{"min":0,"max":5\}/);
     await expect(build(baseArgs({ preStopSeconds: 60 }))).rejects.toThrow(/terminationGracePeriodSeconds \(60\) must exceed preStopSeconds \(60\)/);
     await expect(build(baseArgs({ secretEnv: { "database-url": "x" } }))).rejects.toThrow(/secretEnv has invalid env names \["database-url"\]/);
+    await expect(build(baseArgs({ ingress: { host: "api.example.com", loadBalancerName: "a-name-much-longer-than-thirty-two-chars" } }))).rejects.toThrow(/ingress.loadBalancerName "a-name-much-longer-than-thirty-two-chars" must be 1-32 letters/);
+  });
+});
+
+describe("feature flags", () => {
+  it("publishes them in a ConfigMap the API reads through envFrom, and a change rolls the pods", async () => {
+    const deploymentWith = async (flags: Record<string, string>) => {
+      const { resources } = await build(baseArgs({ featureFlags: flags }));
+      const cm = find(resources, "kubernetes:core/v1:ConfigMap", "api-feature-flags").inputs;
+      const template = find(resources, "kubernetes:apps/v1:Deployment", "api-deployment").inputs.spec.template;
+      return { cm, template };
+    };
+    const off = await deploymentWith({ FEATURE_ANALYTICS: "enabled" });
+    const on = await deploymentWith({ FEATURE_ANALYTICS: "disabled" });
+    expect(on.cm.data).toEqual({ FEATURE_ANALYTICS: "disabled" });
+    expect(on.template.spec.containers[0].envFrom).toContainEqual({ configMapRef: { name: "api-feature-flags" } });
+    expect(on.template.metadata.annotations["checksum/feature-flags"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(on.template.metadata.annotations["checksum/feature-flags"]).not.toBe(off.template.metadata.annotations["checksum/feature-flags"]);
   });
 });
