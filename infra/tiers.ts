@@ -108,7 +108,7 @@ export const TIERS: Record<TierName, TierPreset> = {
       nodes: { min: 2, max: 8, desired: 4 },
       replicas: { min: 2, max: 8 },
     },
-    gpu: { instanceType: "g4dn.xlarge", gpuType: "nvidia-tesla-t4", nodes: { min: 1, max: 2, desired: 1 }, ollamaReplicas: 1 },
+    gpu: { instanceType: "g4dn.2xlarge", gpuType: "nvidia-tesla-t4", nodes: { min: 1, max: 2, desired: 1 }, ollamaReplicas: 1 },
     database: {
       instanceClass: "db.t3.medium",
       multiAz: false,
@@ -138,7 +138,7 @@ export const TIERS: Record<TierName, TierPreset> = {
       nodes: { min: 34, max: 167, desired: 34 },
       replicas: { min: 100, max: 500 },
     },
-    gpu: { instanceType: "g5.xlarge", gpuType: "nvidia-a10g", nodes: { min: 2, max: 6, desired: 3 }, ollamaReplicas: 3 },
+    gpu: { instanceType: "g5.2xlarge", gpuType: "nvidia-a10g", nodes: { min: 2, max: 6, desired: 3 }, ollamaReplicas: 3 },
     database: {
       instanceClass: "db.r5.xlarge",
       multiAz: true,

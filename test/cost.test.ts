@@ -81,11 +81,11 @@ describe("MVP estimate (the staging tier)", () => {
     expect(line("cluster-system", "aws:eks/nodeGroup:NodeGroup")).toBe(76.74);
     // 4 x t3.large SPOT x 730 x 0.0832 x (1 - 0.62) = 92.316, + 4 x 100 x 0.08 = 32 -> 124.32
     expect(line("cluster-workers", "aws:eks/nodeGroup:NodeGroup")).toBe(124.32);
-    // 1 x g4dn.xlarge x 730 x 0.526 = 383.98, + 1 x 100 x 0.08 = 8 -> 391.98
-    expect(line("cluster-gpu", "aws:eks/nodeGroup:NodeGroup")).toBe(391.98);
-    // network 36.50 + cluster 667.04 = 703.54 before the data stores and workloads.
+    // 1 x g4dn.2xlarge x 730 x 0.752 = 548.96, + 1 x 100 x 0.08 = 8 -> 556.96
+    expect(line("cluster-gpu", "aws:eks/nodeGroup:NodeGroup")).toBe(556.96);
+    // cluster = 73 + 1 + 76.74 + 124.32 + 556.96 = 832.02; network 36.50.
     expect(est.byComponent.network).toBe(36.5);
-    expect(est.byComponent.cluster).toBe(667.04);
+    expect(est.byComponent.cluster).toBe(832.02);
   });
 
   it("prices the tier's data stores as sized once they are registered", () => {

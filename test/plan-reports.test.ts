@@ -132,7 +132,7 @@ describe("--diff staging prod", () => {
     expect(system.changes).toContainEqual({ path: "instanceTypes", from: ["t3.medium"], to: ["c5.xlarge"] });
     expect(system.changes).toContainEqual({ path: "scalingConfig.desiredSize", from: 2, to: 7 });
     const gpu = diff.resized.find((r) => r.name === "cluster-gpu")!;
-    expect(gpu.changes).toContainEqual({ path: "instanceTypes", from: ["g4dn.xlarge"], to: ["g5.xlarge"] });
+    expect(gpu.changes).toContainEqual({ path: "instanceTypes", from: ["g4dn.2xlarge"], to: ["g5.2xlarge"] });
     // Names, tags and ids that carry the stack's name are not sizes.
     for (const r of diff.resized) for (const c of r.changes) expect(c.path).not.toMatch(/tags|name|Name/);
   });

@@ -14,7 +14,7 @@ const nodeGroup = (pool: "system" | "workers" | "gpu", over: Record<string, any>
   name: `cluster-${pool}`,
   component: "cluster",
   props: {
-    instanceTypes: pool === "gpu" ? ["g4dn.xlarge"] : pool === "workers" ? ["t3.large", "t3a.large", "m5.large", "m5a.large"] : ["t3.medium"],
+    instanceTypes: pool === "gpu" ? ["g4dn.2xlarge"] : pool === "workers" ? ["t3.large", "t3a.large", "m5.large", "m5a.large"] : ["t3.medium"],
     capacityType: pool === "workers" ? "SPOT" : "ON_DEMAND",
     labels: { [POOL_LABEL]: pool },
     scalingConfig: { minSize: 1, maxSize: pool === "gpu" ? 2 : pool === "workers" ? 8 : 4, desiredSize: 1 },
@@ -24,7 +24,7 @@ const nodeGroup = (pool: "system" | "workers" | "gpu", over: Record<string, any>
 
 describe("thresholds derive from infra/tiers.ts", () => {
   it("allows a tier its own types and smaller tiers' types, nothing above", () => {
-    expect(allowedTypesFor("mvp").instanceTypes).toEqual(["t3.medium", "t3.large", "t3a.large", "m5.large", "m5a.large", "g4dn.xlarge"]);
+    expect(allowedTypesFor("mvp").instanceTypes).toEqual(["t3.medium", "t3.large", "t3a.large", "m5.large", "m5a.large", "g4dn.2xlarge"]);
     expect(allowedTypesFor("growth").dbInstanceClasses).toEqual(["db.t3.medium", "db.r5.xlarge"]);
     expect(maxGpusFor("mvp")).toBe(2);
   });
@@ -43,7 +43,7 @@ describe("cost-allowed-instance-types", () => {
   });
   it("catches a type above the tier, and a resource whose tier cannot be told", () => {
     expect(violations(C.allowedInstanceTypes, [nodeGroup("system", { instanceTypes: ["c5.4xlarge"] })])).toEqual([
-      "cluster-system: instance type c5.4xlarge is not allowed on tier mvp; allowed: t3.medium, t3.large, t3a.large, m5.large, m5a.large, g4dn.xlarge.",
+      "cluster-system: instance type c5.4xlarge is not allowed on tier mvp; allowed: t3.medium, t3.large, t3a.large, m5.large, m5a.large, g4dn.2xlarge.",
     ]);
     expect(check(C.allowedInstanceTypes, T.replicationGroup, { nodeType: "cache.r6g.2xlarge" }, { providerTags: tags("growth"), name: "redis" })).toEqual([
       "redis: cache node type cache.r6g.2xlarge is not allowed on tier growth; allowed: cache.t3.medium, cache.r6g.large.",
@@ -125,11 +125,11 @@ describe("cost-monthly-budget", () => {
     expect(violations(C.monthlyBudget, [nodeGroup("system"), nodeGroup("workers")])).toEqual([]);
   });
   it("catches a stack over it, naming the estimate, the budget and the largest components", () => {
-    // 10 x g4dn.xlarge x 730 h x $0.526 = $3,839.80 + 10 x 20 GB x $0.08 = $16 -> $3,855.80 > $1,500.
+    // 10 x g4dn.2xlarge x 730 h x $0.752 = $5,489.60 + 10 x 20 GB x $0.08 = $16 -> $5,505.60 > $1,500.
     const big = nodeGroup("gpu", { scalingConfig: { minSize: 1, maxSize: 10, desiredSize: 10 } });
     expect(violations(C.monthlyBudget, [big])).toEqual([
-      "estimated monthly cost $3855.80 exceeds tier mvp's budget $1500 (largest: cluster $3856); shrink the stack or raise monthlyBudgetUsd in infra/tiers.ts.",
+      "estimated monthly cost $5505.60 exceeds tier mvp's budget $1500 (largest: cluster $5506); shrink the stack or raise monthlyBudgetUsd in infra/tiers.ts.",
     ]);
-    expect(violations(C.monthlyBudget, [big], { "cost-monthly-budget": { monthlyBudgetUsd: 4000 } })).toEqual([]);
+    expect(violations(C.monthlyBudget, [big], { "cost-monthly-budget": { monthlyBudgetUsd: 6000 } })).toEqual([]);
   });
 });

@@ -38,6 +38,7 @@ export const EC2_HOURLY: Record<string, Price> = {
   "c5a.xlarge": p(0.154, KARPENTER),
   "m5.8xlarge": p(1.536, KARPENTER),
   "g4dn.xlarge": p(0.526, KARPENTER),
+  "g4dn.2xlarge": p(0.752, AWS_PAGE("https://aws.amazon.com/ec2/pricing/on-demand/ (g4dn.2xlarge, Linux, us-east-1)")),
   "g5.xlarge": p(1.006, KARPENTER),
   "g5.2xlarge": p(1.212, KARPENTER),
   "p3.2xlarge": p(3.06, KARPENTER),
