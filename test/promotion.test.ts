@@ -188,7 +188,7 @@ describe("computePromotion", () => {
   it("structured values become --path config keys", () => {
     expect(pathEntries(TAGS, { api: "1.4.2", worker: "1.4.2" })).toEqual([[`${TAGS}.api`, "1.4.2"], [`${TAGS}.worker`, "1.4.2"]]);
     expect(pathEntries(MODELS, ["a", "b"])).toEqual([[`${MODELS}[0]`, "a"], [`${MODELS}[1]`, "b"]]);
-    expect(pathEntries("finishthisidea:chartVersions", { "kube-prometheus-stack": "65.1.0" })).toEqual([['finishthisidea:chartVersions["kube-prometheus-stack"]', "65.1.0"]]);
+    expect(pathEntries("finishthisidea:imageTags", { "api-v2": "1.5.0" })).toEqual([['finishthisidea:imageTags["api-v2"]', "1.5.0"]]);
   });
 });
 

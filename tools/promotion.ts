@@ -5,9 +5,8 @@
  * so everything here runs without the Pulumi CLI.
  *
  * Promoted: the versions staging runs, read from the config of staging's last successful update —
- *   finishthisidea:imageTags (api, worker, ollama), finishthisidea:ollamaModels, and
- *   finishthisidea:chartVersions when a stack sets it (Helm chart versions pinned in code are promoted with the
- *   commit itself: prod is deployed from the same commit).
+ *   finishthisidea:imageTags (api, worker, ollama) and finishthisidea:ollamaModels. Helm chart versions are pinned
+ *   in code, not config, so they are promoted with the commit itself: prod is deployed from the same commit.
  * Never promoted: everything else — tier, regions, AZs, CIDRs, domain, alert targets, account ids, WAF, surge
  * mode, cost centre, overrides and every secret.
  */
@@ -33,7 +32,6 @@ export interface PromotedKey {
 export const PROMOTED_KEYS: readonly PromotedKey[] = [
   { key: `${CONFIG_NAMESPACE}:imageTags`, required: true, description: "image tags of the API, worker and Ollama images" },
   { key: `${CONFIG_NAMESPACE}:ollamaModels`, required: true, description: "the models Ollama pulls and serves" },
-  { key: `${CONFIG_NAMESPACE}:chartVersions`, required: false, description: "Helm chart versions, when set as config" },
 ];
 
 /** Keys that are per environment and never copied between stacks (documentation and a guard in the tests). */
