@@ -295,18 +295,7 @@ export class Database extends pulumi.ComponentResource {
     this.connectionString = pulumi.secret(pulumi.all([primary.address, this.password]).apply(([host, password]) =>
       postgresUrl({ host, port: POSTGRES.port, database: this.databaseName, username: this.username, password })));
 
-    this.registerOutputs({
-      writerHost: this.writerHost,
-      port: this.port,
-      databaseName: this.databaseName,
-      username: this.username,
-      password: this.password,
-      maxConnections: this.maxConnections,
-      readerHosts: this.readerHosts,
-      primaryInstanceId: this.primaryInstanceId,
-      replicaInstanceIds: this.replicaInstanceIds,
-      connectionString: this.connectionString,
-    });
+    this.registerOutputs({ ...this.endpoints, connectionString: this.connectionString });
   }
 
   /** The contract the workloads and observability areas consume. */

@@ -206,14 +206,7 @@ export class RedisCluster extends pulumi.ComponentResource {
     this.securityGroupId = sg.id;
     this.kmsKeyArn = key.arn;
 
-    this.registerOutputs({
-      host: this.host,
-      port: this.port,
-      clusterMode: this.clusterMode,
-      tls: this.tls,
-      authToken: this.authToken,
-      replicationGroupId: this.replicationGroupId,
-    });
+    this.registerOutputs(this.endpoints);
   }
 
   /** The contract the workloads and observability areas consume. */
