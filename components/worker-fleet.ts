@@ -17,7 +17,10 @@ import {
 /** The plan's target: a queue is drained within this many seconds. */
 export const TARGET_DRAIN_SECONDS = 60;
 
-/** BullMQ keys holding jobs that wait for a worker: the FIFO list and the sorted set of prioritized jobs. */
+/**
+ * BullMQ keys holding jobs that wait for a worker: the FIFO list and the sorted set of prioritized jobs. KEDA's
+ * redis scalers count a key by its type (LLEN for a list, ZCARD for a sorted set), so one trigger per key works.
+ */
 export const WAITING_KEYS = ["wait", "prioritized"] as const;
 export type WaitingKey = (typeof WAITING_KEYS)[number];
 
