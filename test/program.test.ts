@@ -11,6 +11,7 @@ import { SECRET_STACK_OUTPUTS, STACK_OUTPUT_NAMES } from "../infra/output-names"
 import { featureFlagsConfigData } from "../infra/surge";
 import { TIERS, TIER_NAMES } from "../infra/tiers";
 import { named, ofType, runStackFile, runTier, type ProgramRun } from "./harness";
+import { k8sSchemaProblems } from "./k8s-schema";
 
 /** Resource types that hold data or keys to data: they must be protected wherever the program registers them. */
 const STATEFUL = [
@@ -82,6 +83,13 @@ describe("wiring between areas", () => {
 });
 
 describe.each(TIER_NAMES)("tier %s", (tier) => {
+  it("registers only Kubernetes objects that validate against the official schemas", async () => {
+    const run = await runTier(tier, {}, { preview: false });
+    const kubernetes = run.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm"));
+    expect(kubernetes.length).toBeGreaterThan(30);
+    expect(await k8sSchemaProblems(kubernetes)).toEqual([]);
+  });
+
   it("protects every stateful resource", async () => {
     const run = await runTier(tier);
     // The alert topics' keys encrypt only notifications in flight; nothing at rest is lost with them.
