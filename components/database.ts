@@ -79,8 +79,8 @@ export interface DatabaseArgs {
   /** AWS provider per region (one per component and region: `(r) => ctx.aws.get("database", r)`). */
   providerFor: (region: string) => aws.Provider;
   /**
-   * DB subnet group per cross-region replica region. Replicas cannot use the primary VPC's subnets in another
-   * region and the platform builds no VPC there: where a region has no entry, the subnet group is omitted and
+   * DB subnet group per cross-region replica region (the platform passes a ReplicaNetwork's). Replicas cannot use
+   * the primary VPC's subnets in another region: where a region has no entry, the subnet group is omitted and
    * RDS places the replica in that region's default subnet group (default VPC), still not publicly accessible.
    */
   replicaSubnetGroupNames?: Record<string, pulumi.Input<string>>;

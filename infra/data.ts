@@ -8,6 +8,7 @@ import { Cdn, CDN_ORIGIN_KEY_PATTERNS } from "../components/cdn";
 import { Database } from "../components/database";
 import { ObjectStorage } from "../components/object-storage";
 import { RedisCluster } from "../components/redis";
+import { ReplicaNetwork, siblingCidr } from "../components/replica-network";
 import { apiHostname, type DataServices, type PlatformContext, type StackOutputs } from "./contracts";
 
 export function createDataServices(ctx: PlatformContext): { services: DataServices; outputs: StackOutputs } {
@@ -19,11 +20,19 @@ export function createDataServices(ctx: PlatformContext): { services: DataServic
   const allowedSecurityGroupIds = cluster.securityGroupId ? [cluster.securityGroupId] : [];
   const privateNetwork = { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, allowedSecurityGroupIds };
 
+  // Each cross-region replica gets its own isolated VPC, numbered after the primary's range so they never overlap.
+  const replicaNetworks = p.database.replicaRegions.map((region, i) => [region, new ReplicaNetwork(`replica-network-${region}`, {
+    cidrBlock: siblingCidr(config.vpcCidr, i + 1),
+    availabilityZones: ["a", "b", "c"].map((suffix) => `${region}${suffix}`),
+  }, { parent: ctx.parent, providers: [ctx.aws.get("network", region)] })] as const);
+
   const database = new Database("database", {
     ...privateNetwork,
     preset: p.database,
     primaryRegion: config.primaryRegion,
     providerFor: ctx.aws.forComponent("database"),
+    replicaSubnetGroupNames: Object.fromEntries(replicaNetworks.map(([region, n]) => [region, n.dbSubnetGroupName])),
+    replicaSecurityGroupIds: Object.fromEntries(replicaNetworks.map(([region, n]) => [region, [n.securityGroupId]])),
   }, { parent: ctx.parent });
 
   const redis = new RedisCluster("redis", { ...privateNetwork, preset: p.redis }, { parent: ctx.parent, providers: [ctx.aws.get("redis")] });
