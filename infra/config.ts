@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { maxDbConnections } from "../components/pgbouncer-config";
 import { KNOWN_REGIONS, TIERS, TIER_NAMES, type TierName, type TierPreset } from "./tiers";
 
 export const CONFIG_NAMESPACE = "finishthisidea";
@@ -161,8 +162,18 @@ function presetProblems(p: TierPreset, primaryRegion: string): [string[], unknow
     if (r.desired !== undefined && (r.desired < r.min || r.desired > r.max))
       problems.push([[...path, "desired"], r.desired, `a value between min (${r.min}) and max (${r.max})`]);
   }
-  if (p.database.maxAllocatedStorageGb < p.database.allocatedStorageGb)
-    problems.push([["database", "maxAllocatedStorageGb"], p.database.maxAllocatedStorageGb, `a value >= database.allocatedStorageGb (${p.database.allocatedStorageGb})`]);
+  // RDS storage autoscaling needs at least 10% headroom above the allocation.
+  const minMaxStorage = Math.ceil((p.database.allocatedStorageGb * 11) / 10);
+  if (p.database.maxAllocatedStorageGb < minMaxStorage)
+    problems.push([["database", "maxAllocatedStorageGb"], p.database.maxAllocatedStorageGb, `a value >= ${minMaxStorage} (database.allocatedStorageGb + 10%)`]);
+  const backupRegion = p.database.backupRegion ?? p.database.replicaRegions[0];
+  if (p.database.crossRegionBackups && (backupRegion === undefined || backupRegion === primaryRegion))
+    problems.push([["database", "backupRegion"], p.database.backupRegion, `a region other than the primary (${primaryRegion}) when database.crossRegionBackups is true and there is no replica region to copy to`]);
+  try {
+    maxDbConnections({ databaseMaxConnections: p.database.maxConnections, replicas: p.pgbouncer.replicas });
+  } catch (e) {
+    problems.push([["database", "maxConnections"], p.database.maxConnections, `room for every PgBouncer pool: ${(e as Error).message}`]);
+  }
   for (const [path, regions] of [[["database", "replicaRegions"], p.database.replicaRegions], [["storage", "replicaRegions"], p.storage.replicaRegions]] as const) {
     regions.forEach((r, i) => {
       if (r === primaryRegion) problems.push([[...path, String(i)], r, `a region other than the primary region (${primaryRegion})`]);

@@ -37,6 +37,15 @@ describe("resolveConfig", () => {
     expect(problem).toMatch(/finishthisidea:overrides\.api\.replicas\.min: got 9; expected a value <= api\.replicas\.max \(3\)/);
   });
 
+  it("rejects settings the data stores cannot run with, before any resource exists", () => {
+    const pools = problemsFor({ overrides: { database: { maxConnections: 40 }, pgbouncer: { replicas: 3 } } });
+    expect(pools).toEqual([expect.stringMatching(/^finishthisidea:overrides\.database\.maxConnections: got 40; expected room for every PgBouncer pool: .*4 pods \(3 replicas \+ 1 being replaced\) x 30/)]);
+    const storage = problemsFor({ tier: "growth", overrides: { database: { allocatedStorageGb: 200, maxAllocatedStorageGb: 210 } } });
+    expect(storage).toEqual(["finishthisidea:overrides.database.maxAllocatedStorageGb: got 210; expected a value >= 220 (database.allocatedStorageGb + 10%)"]);
+    const backups = problemsFor({ overrides: { database: { backupRegion: "us-east-1" } } });
+    expect(backups).toEqual([expect.stringMatching(/^finishthisidea:overrides\.database\.backupRegion: got "us-east-1"; expected a region other than the primary \(us-east-1\)/)]);
+  });
+
   it("rejects an unknown region", () => {
     const [problem] = problemsFor({ primaryRegion: "mars-1" });
     expect(problem).toContain("finishthisidea:primaryRegion");

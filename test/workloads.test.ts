@@ -190,8 +190,8 @@ describe("workloads helpers", () => {
     expect(await k8sSchemaProblems(resources)).toEqual([]);
   });
 
-  it("fails before registering anything when PgBouncer's pools cannot fit the database", async () => {
-    await expect(run(configFor("growth", { overrides: { database: { maxConnections: 100 } } }))).rejects.toThrow(/PgBouncer pool sizing: 4 pods \(3 replicas \+ 1 being replaced\)/);
+  it("refuses PgBouncer pools that cannot fit the database at the config stage, before any resource exists", () => {
+    expect(() => configFor("growth", { overrides: { database: { maxConnections: 100 } } })).toThrow(/finishthisidea:overrides\.database\.maxConnections: got 100; expected room for every PgBouncer pool: PgBouncer pool sizing: 4 pods \(3 replicas \+ 1 being replaced\)/);
   });
 
   it("on an existing cluster creates no IAM roles and installs no AWS-integrated add-ons", async () => {
