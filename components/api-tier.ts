@@ -2,7 +2,6 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NODE_POOLS } from "./cluster";
-import { sha256Hex } from "./pgbouncer-config";
 import {
   appLabels,
   assertEnvNames,
@@ -12,6 +11,7 @@ import {
   namespaceLabels,
   HARDENED_CONTAINER,
   RESTRICTED_POD_SECURITY,
+  sha256Hex,
   type BucketAccess,
   type Resources,
 } from "./workload-pod";

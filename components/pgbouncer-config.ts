@@ -287,7 +287,3 @@ export function scramSha256Secret(password: string, salt: Buffer, iterations = 4
 export function derivedSalt(user: string, password: string): Buffer {
   return crypto.createHmac("sha256", password).update(`pgbouncer-userlist-salt:${user}`).digest().subarray(0, 16);
 }
-
-export function sha256Hex(text: string): string {
-  return crypto.createHash("sha256").update(text).digest("hex");
-}

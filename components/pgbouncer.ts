@@ -13,11 +13,10 @@ import {
   renderPgbouncerIni,
   renderUserlist,
   scramSha256Secret,
-  sha256Hex,
   USERLIST_PATH,
   type PgbouncerSettings,
 } from "./pgbouncer-config";
-import { appLabels, assertPinnedImage, HARDENED_CONTAINER, namespaceLabels, RESTRICTED_POD_SECURITY, type Resources } from "./workload-pod";
+import { appLabels, assertPinnedImage, HARDENED_CONTAINER, namespaceLabels, RESTRICTED_POD_SECURITY, sha256Hex, type Resources } from "./workload-pod";
 
 /** PgBouncer image (Alpine build of upstream PgBouncer, runs as uid 70); its version is PGBOUNCER_VERSION. */
 export const PGBOUNCER_IMAGE = "docker.io/edoburu/pgbouncer:v1.25.1-p0";

@@ -3,10 +3,16 @@
  * security contexts, pinned-image checks, the env Secret and the IRSA role scoped to the platform's buckets.
  * Functions only; no component lives here.
  */
+import * as crypto from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaRole, type ClusterOidc } from "./irsa";
+
+/** Hex SHA-256 of a rendered config, for `checksum/*` pod annotations: a config change becomes a rollout. */
+export function sha256Hex(text: string): string {
+  return crypto.createHash("sha256").update(text).digest("hex");
+}
 
 /** `app.kubernetes.io/*` labels; `selectorLabels` is the stable subset used in selectors. */
 export function appLabels(app: string, component: string, version?: string) {

@@ -14,8 +14,8 @@ import {
   renderPgbouncerIni,
   renderUserlist,
   scramSha256Secret,
-  sha256Hex,
 } from "../components/pgbouncer-config";
+import { sha256Hex } from "../components/workload-pod";
 import { TIERS, TIER_NAMES } from "../infra/tiers";
 import { loadPolicyConfig, runPolicies } from "../tools/policy-run";
 import type { RegisteredResource } from "../tools/program";
