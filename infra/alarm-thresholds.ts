@@ -1,18 +1,12 @@
 /**
- * The one table of CloudWatch alarm thresholds (components/alerting.ts reads nothing else). Numbers that do
+ * The one table of CloudWatch alarm thresholds (components/observability/alerting.ts reads nothing else). Numbers that do
  * not depend on the tier are written once in ALARM_DEFAULTS; numbers that do are computed from the tier preset
  * (infra/tiers.ts) or the SLA (infra/slos.ts) in `alarmThresholds`, never copied per tier by hand.
  */
+import type { AlarmEvaluation, AlarmThresholds } from "../components/observability";
 import { SLOS } from "./slos";
 import type { TierPreset } from "./tiers";
 import { CACHE_REPLICATION_LAG_BUDGET_SECONDS, REPLICA_LAG_BUDGET_SECONDS } from "./recovery";
-
-/** How an alarm evaluates: `datapointsToAlarm` breaching minutes out of `evaluationPeriods` periods. */
-export interface AlarmEvaluation {
-  periodSeconds: number;
-  evaluationPeriods: number;
-  datapointsToAlarm: number;
-}
 
 export const ALARM_DEFAULTS = {
   /** 3 of 5 one-minute periods: a sustained problem, not a single spike. */
@@ -47,41 +41,6 @@ export const ALARM_DEFAULTS = {
 
 /** The fastest burn rate of the availability SLO's alerts (14.4 in the SRE workbook set). */
 const fastBurn = Math.max(...SLOS.burnRates.map((b) => b.factor));
-
-export interface AlarmThresholds {
-  evaluation: AlarmEvaluation;
-  rds: {
-    cpuPercent: number;
-    /** Bytes: FreeStorageSpace is reported in bytes. */
-    freeStorageBytes: number;
-    /** Seconds (ReplicaLag), tied to the RPO (infra/recovery.ts). */
-    replicaLagSeconds: number;
-    /** DatabaseConnections count. */
-    connections: number;
-  };
-  cache: {
-    memoryPercent: number;
-    evictions: number;
-    engineCpuPercent: number;
-    replicationLagSeconds: number;
-  };
-  cdn: {
-    /** CloudFront 5xxErrorRate, in percent of requests. */
-    error5xxPercent: number;
-  };
-  alb: {
-    /**
-     * HTTPCode_Target_5XX_Count (the API's 5xx) and HTTPCode_ELB_5XX_Count (the load balancer's own: no healthy
-     * target, timeouts), each in percent of RequestCount.
-     */
-    error5xxPercent: number;
-    /** Below this many requests a minute the 5xx rate is not evaluated (a few errors at night are not a page). */
-    minRequestsPerMinute: number;
-    unhealthyHosts: number;
-    /** HealthyHostCount below this pages. */
-    minHealthyHosts: number;
-  };
-}
 
 /** Alarm thresholds for a tier preset (overrides included). */
 export function alarmThresholds(preset: TierPreset): AlarmThresholds {

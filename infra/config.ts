@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { maxDbConnections } from "../components/pgbouncer-config";
+import { maxDbConnections } from "../components/k8s";
 import { KNOWN_REGIONS, TIERS, TIER_NAMES, type TierName, type TierPreset } from "./tiers";
 
 export const CONFIG_NAMESPACE = "finishthisidea";

@@ -4,11 +4,10 @@
  * endpoints to the workloads and observability as DataServices; credentials stay secrets.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Cdn, CDN_ORIGIN_KEY_PATTERNS } from "../components/cdn";
-import { Database } from "../components/database";
-import { ObjectStorage } from "../components/object-storage";
-import { RedisCluster } from "../components/redis";
-import { ReplicaNetwork, siblingCidr } from "../components/replica-network";
+import { Database, RedisCluster } from "../components/data";
+import { Cdn, CDN_ORIGIN_KEY_PATTERNS } from "../components/edge";
+import { ReplicaNetwork, siblingCidr } from "../components/network";
+import { ObjectStorage } from "../components/storage";
 import { apiHostname, type DataServices, type PlatformContext, type StackOutputs } from "./contracts";
 
 export function createDataServices(ctx: PlatformContext): { services: DataServices; outputs: StackOutputs } {

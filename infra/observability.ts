@@ -3,8 +3,7 @@
  * (Alerting), and kube-prometheus-stack with the SLO rules, scrapes and dashboards (Observability), with
  * Alertmanager publishing to the same topic the alarms use.
  */
-import { Alerting } from "../components/alerting";
-import { Observability } from "../components/observability";
+import { Alerting, Observability } from "../components/observability";
 import { alarmThresholds } from "./alarm-thresholds";
 import { apiLoadBalancerName, type DataServices, type PlatformContext, type StackOutputs, type WorkloadServices } from "./contracts";
 import { SLOS } from "./slos";

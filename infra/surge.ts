@@ -4,7 +4,7 @@
  * Maxima never move (they are the tier's cost ceiling, enforced by policy), and Redis eviction never changes:
  * BullMQ keeps its queues in Redis, and any evicting policy drops queued jobs. Pure: infra/workloads.ts applies it.
  */
-import { REDIS } from "../components/redis";
+import { REDIS } from "../components/data";
 import type { Range, TierPreset } from "./tiers";
 
 /**

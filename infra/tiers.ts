@@ -12,10 +12,12 @@
  * - Node group maxima follow from pod maxima: API pods request ~1 vCPU, so max API nodes ~= max pods / (vCPUs - 1);
  *   worker pods request 2 vCPU / 4 GiB, so a node holds ~(vCPUs / 2 - 1) workers.
  * - Budgets are the monthly ceiling for the baseline (expected) footprint with headroom; the cost estimate
- *   checks the program against them. Set at ~2x the estimate of the baseline with its data stores (tools/cost.ts:
+ *   checks the program against them. Set at ~2x the estimate of the baseline with its data stores (cost/estimate.ts:
  *   mvp ~$890, growth ~$9.8k, scale ~$31k, enterprise ~$106k), the rest left for usage-billed traffic (CloudFront,
  *   S3, NAT data, logs) the estimate cannot price.
  */
+
+import type { DatabaseSizing, RedisSizing } from "../components/data";
 
 export const TIER_NAMES = ["mvp", "growth", "scale", "enterprise"] as const;
 export type TierName = (typeof TIER_NAMES)[number];
@@ -61,32 +63,8 @@ export interface TierPreset {
     nodes: NodeGroupSize;
     ollamaReplicas: number;
   };
-  database: {
-    instanceClass: string;
-    multiAz: boolean;
-    /** Read replicas beside the primary, in the primary region. */
-    inRegionReplicas: number;
-    /** Regions of cross-region read replicas (never the primary region). */
-    replicaRegions: string[];
-    allocatedStorageGb: number;
-    maxAllocatedStorageGb: number;
-    backupRetentionDays: number;
-    /** Copy automated backups to a second region (disaster recovery). */
-    crossRegionBackups: boolean;
-    /** Where the backup copies go; default the first replica region. */
-    backupRegion?: string;
-    /** Postgres max_connections; PgBouncer's pools are sized under it. */
-    maxConnections: number;
-    deletionProtection: boolean;
-  };
-  redis: {
-    nodeType: string;
-    /** Cluster mode enabled (sharded). Off only for the single-node MVP. */
-    clusterMode: boolean;
-    shards: number;
-    replicasPerShard: number;
-    snapshotRetentionDays: number;
-  };
+  database: DatabaseSizing;
+  redis: RedisSizing;
   pgbouncer: {
     replicas: number;
   };

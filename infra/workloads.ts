@@ -4,19 +4,26 @@
  * the resolved PlatformConfig in ctx.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Addons } from "../components/addons";
-import { ApiTier } from "../components/api-tier";
-import { NetworkAccess, type AccessRule } from "../components/network-access";
-import { OLLAMA_IMAGE_REPOSITORY, OllamaCluster } from "../components/ollama";
-import { PgBouncer } from "../components/pgbouncer";
-import { queueKey, WAITING_KEYS, WorkerFleet, type QueueSpec } from "../components/worker-fleet";
+import {
+  Addons,
+  ApiTier,
+  NetworkAccess,
+  OLLAMA_IMAGE_REPOSITORY,
+  OllamaCluster,
+  PgBouncer,
+  queueKey,
+  WAITING_KEYS,
+  WorkerFleet,
+  type AccessRule,
+  type QueueSpec,
+} from "../components/k8s";
 import type { PlatformConfig } from "./config";
 import { featureFlags, featureFlagsConfigData, surgeReplicas, type SurgeReplicas } from "./surge";
 import { apiHostname, apiLoadBalancerName, type DataServices, type PlatformContext, type StackOutputs, type WorkloadServices } from "./contracts";
 
 /**
  * The BullMQ queues the workers serve and their average job time in seconds: the one table the worker
- * autoscaling target (KEDA listLength = 60 / averageJobSeconds, see components/worker-fleet.ts) comes from.
+ * autoscaling target (KEDA listLength = 60 / averageJobSeconds, see components/k8s/worker-fleet.ts) comes from.
  * Estimates from the scaling plan's SLAs (cleanup p50 60 s); replace them with measured means of BullMQ's
  * `finishedOn - processedOn` per queue.
  */

@@ -4,7 +4,7 @@
  * estimated monthly cost against the tier's budget. Tier ceilings come from infra/tiers.ts (via
  * ./thresholds); each rule takes overrides from its policy config.
  */
-import { estimateCost, type CostResource } from "../tools/cost";
+import { estimateCost, type CostResource } from "../cost/estimate";
 import TAGGABLE from "./aws-taggable-types.json";
 import {
   asNumber,
@@ -185,7 +185,7 @@ export function costResourcesOf(resources: PolicyResource[]): CostResource[] {
 
 export const monthlyBudget = stackRule({
   name: "cost-monthly-budget",
-  description: "The stack's estimated monthly cost (tools/cost.ts baseline) is within the tier's monthlyBudgetUsd (mandatory on prod, advisory on staging).",
+  description: "The stack's estimated monthly cost (cost/estimate.ts baseline) is within the tier's monthlyBudgetUsd (mandatory on prod, advisory on staging).",
   configSchema: schemaFrom({}, { tier: "string", monthlyBudgetUsd: "number" }),
   validate: (args, report) => {
     const cfg = configOf<{ tier?: string; monthlyBudgetUsd?: number }>(args, {});

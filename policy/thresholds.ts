@@ -11,7 +11,7 @@ export { TIERS, TIER_NAMES, type TierName };
 /** Cost-allocation tags every taggable AWS resource must carry (stamped by provider default tags). */
 export const REQUIRED_TAGS = ["stack", "tier", "component", "cost-center"] as const;
 
-/** The node label that says which pool a node group is (components/cluster.ts NODE_POOLS; a test keeps them equal). */
+/** The node label that says which pool a node group is (components/cluster/cluster.ts NODE_POOLS; a test keeps them equal). */
 export const POOL_LABEL = "finishthisidea.io/pool";
 export type Pool = "system" | "workers" | "gpu";
 

@@ -6,8 +6,8 @@ import {
   clusterAutoscalerPolicy,
   httpRpsAdapterRule,
   type AddonsArgs,
-} from "../components/addons";
-import { NODE_POOLS } from "../components/cluster";
+} from "../components/k8s/addons";
+import { NODE_POOLS } from "../components/cluster/cluster";
 import type { RegisteredResource } from "../tools/program";
 import { find, runComponent } from "./component-harness";
 import { k8sSchemaProblems } from "./k8s-schema";

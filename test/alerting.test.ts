@@ -7,7 +7,7 @@ import {
   cacheNodeSuffixes,
   errorRateExpression,
   type AlertingArgs,
-} from "../components/alerting";
+} from "../components/observability/alerting";
 import { alarmThresholds } from "../infra/alarm-thresholds";
 import { resolveConfig, type PlatformConfig } from "../infra/config";
 import { AwsProviders } from "../infra/providers";

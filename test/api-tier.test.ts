@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { beforeAll, describe, expect, it } from "vitest";
-import { NODE_POOLS } from "../components/cluster";
-import { ALB_SETTINGS, ApiTier, apiHpaSpec, UNAVAILABLE_RESPONSE, type ApiTierArgs } from "../components/api-tier";
+import { NODE_POOLS } from "../components/cluster/cluster";
+import { ALB_SETTINGS, ApiTier, apiHpaSpec, UNAVAILABLE_RESPONSE, type ApiTierArgs } from "../components/k8s/api-tier";
 import type { RegisteredResource } from "../tools/program";
 import { find, runComponent } from "./component-harness";
 import { k8sSchemaProblems } from "./k8s-schema";

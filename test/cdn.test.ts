@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Cdn, CDN_ORIGIN_KEY_PATTERNS, CDN_SETTINGS, MAINTENANCE_PAGE_PATH, validateCdnArgs, validationRecords, type CdnArgs } from "../components/cdn";
-import { ObjectStorage } from "../components/object-storage";
+import { Cdn, CDN_ORIGIN_KEY_PATTERNS, CDN_SETTINGS, MAINTENANCE_PAGE_PATH, validateCdnArgs, validationRecords, type CdnArgs } from "../components/edge/cdn";
+import { ObjectStorage } from "../components/storage/object-storage";
 import { resolveConfig, type PlatformConfig } from "../infra/config";
 import { AwsProviders } from "../infra/providers";
 import { CURRENT_CLOUDFRONT_TLS } from "../policy/thresholds";

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { estimateCost, quantityGb, renderCostTable, type CostResource } from "../tools/cost";
-import { EC2_HOURLY, ELASTICACHE_HOURLY, HOURS_PER_MONTH, RDS_HOURLY, SPOT_SAVINGS } from "../tools/prices";
+import { estimateCost, quantityGb, renderCostTable, type CostResource } from "../cost/estimate";
+import { EC2_HOURLY, ELASTICACHE_HOURLY, HOURS_PER_MONTH, RDS_HOURLY, SPOT_SAVINGS } from "../cost/prices";
 import { TIERS } from "../infra/tiers";
 import { ofType, runTier, type ProgramRun } from "./harness";
 

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { allAliases, createUrn } from "@pulumi/pulumi/resource";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Database, POSTGRES, postgresParameters, postgresUrl, replicaPlan, type DatabaseArgs } from "../components/database";
+import { Database, POSTGRES, postgresParameters, postgresUrl, replicaPlan, type DatabaseArgs } from "../components/data/database";
 import type { PlatformConfig } from "../infra/config";
 import { AwsProviders } from "../infra/providers";
 import { TIERS, TIER_NAMES, type TierName } from "../infra/tiers";
-import { estimateCost } from "../tools/cost";
+import { estimateCost } from "../cost/estimate";
 import { MOCK_ACCOUNT_ID } from "../tools/mock-outputs";
 import { loadPolicyConfig, runPolicies } from "../tools/policy-run";
 import type { RegisteredResource } from "../tools/program";

@@ -9,7 +9,7 @@ import {
   REPLICATION_TIME_MINUTES,
   validateObjectStorageArgs,
   type ObjectStorageArgs,
-} from "../components/object-storage";
+} from "../components/storage/object-storage";
 import { resolveConfig, type PlatformConfig } from "../infra/config";
 import { AwsProviders } from "../infra/providers";
 import { TIERS, TIER_NAMES, type TierName } from "../infra/tiers";

@@ -9,8 +9,8 @@ import {
   Observability,
   snsPublishPolicy,
   type ObservabilityArgs,
-} from "../components/observability";
-import { buildRuleSets } from "../components/prometheus-rules";
+} from "../components/observability/observability";
+import { buildRuleSets } from "../components/observability/prometheus-rules";
 import type { WorkloadServices } from "../infra/contracts";
 import { SLOS } from "../infra/slos";
 import { TIERS } from "../infra/tiers";

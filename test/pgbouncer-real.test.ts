@@ -16,7 +16,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXPORTER_USER } from "../components/pgbouncer";
+import { EXPORTER_USER } from "../components/k8s/pgbouncer/pgbouncer";
 import {
   derivedSalt,
   fileDescriptorLimit,
@@ -27,7 +27,7 @@ import {
   renderPgbouncerIni,
   renderUserlist,
   scramSha256Secret,
-} from "../components/pgbouncer-config";
+} from "../components/k8s/pgbouncer/config";
 
 const DB = "finishthisidea";
 const APP_USER = "app";

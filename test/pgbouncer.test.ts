@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { NODE_POOLS } from "../components/cluster";
-import { EXPORTER_USER, PGBOUNCER_EXPORTER_IMAGE, PGBOUNCER_IMAGE, PgBouncer, versionFromImage, type PgBouncerArgs } from "../components/pgbouncer";
+import { NODE_POOLS } from "../components/cluster/cluster";
+import { EXPORTER_USER, PGBOUNCER_EXPORTER_IMAGE, PGBOUNCER_IMAGE, PgBouncer, versionFromImage, type PgBouncerArgs } from "../components/k8s/pgbouncer/pgbouncer";
 import {
   compareVersions,
   fileDescriptorLimit,
@@ -14,8 +14,8 @@ import {
   renderPgbouncerIni,
   renderUserlist,
   scramSha256Secret,
-} from "../components/pgbouncer-config";
-import { sha256Hex } from "../components/workload-pod";
+} from "../components/k8s/pgbouncer/config";
+import { sha256Hex } from "../components/shared/pod";
 import { TIERS, TIER_NAMES } from "../infra/tiers";
 import { loadPolicyConfig, runPolicies } from "../tools/policy-run";
 import type { RegisteredResource } from "../tools/program";

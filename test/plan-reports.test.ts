@@ -34,7 +34,7 @@ const nodeId = (name: string) => `c_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
 describe("--markdown", () => {
   it("has a Mermaid flowchart with a node (or group) for every registered component", () => {
     const chart = mermaidBlock(renderPlanMarkdown(prod));
-    expect(chart.split("\n")[0]).toBe("flowchart LR");
+    expect(chart.split("\n")[0]).toBe("flowchart TB");
     const root = prod.components.find((c) => c.parent === undefined)!;
     for (const c of prod.components) {
       if (c.name === root.name) continue;
@@ -47,14 +47,34 @@ describe("--markdown", () => {
     const chart = mermaidBlock(renderPlanMarkdown(prod));
     const lines = chart.split("\n").map((l) => l.trim());
     expect(lines.filter((l) => l.startsWith("subgraph ")).length).toBe(lines.filter((l) => l === "end").length);
-    const declared = new Set(lines.map((l) => /^(?:subgraph )?(c_\w+)\[/.exec(l)?.[1]).filter(Boolean));
+    const declared = new Set(lines.map((l) => /^(?:subgraph )?([cl]_\w+)\[/.exec(l)?.[1]).filter(Boolean));
     const edges = lines.filter((l) => l.includes("-->"));
     expect(edges.length).toBeGreaterThan(0);
     for (const e of edges) {
-      const m = /^(c_\w+) -->\|"[^"]+"\| (c_\w+)$/.exec(e);
+      const m = /^(c_\w+) --> (c_\w+)$/.exec(e) ?? /^(l_\w+) -->\|"[^"]+"\| (l_\w+)$/.exec(e);
       expect(m, e).not.toBeNull();
       expect(declared.has(m![1]) && declared.has(m![2]), e).toBe(true);
     }
+  });
+
+  it("groups the components by layer, and labels each pair of layers once", () => {
+    const lines = mermaidBlock(renderPlanMarkdown(prod)).split("\n").map((l) => l.trim());
+    const layers = lines.filter((l) => l.startsWith("subgraph l_"));
+    expect(layers).toEqual([
+      'subgraph l_network_cluster["Network and cluster"]',
+      'subgraph l_data["Data"]',
+      'subgraph l_workloads["Workloads"]',
+      'subgraph l_edge["Edge"]',
+      'subgraph l_observability["Observability"]',
+    ]);
+    // Inside "Data": database, redis and storage, never a workload.
+    const data = lines.slice(lines.indexOf('subgraph l_data["Data"]'), lines.indexOf('subgraph l_workloads["Workloads"]'));
+    expect(data.filter((l) => l.startsWith("c_")).map((l) => l.split("[")[0])).toEqual(["c_database", "c_redis", "c_storage"]);
+    const layerEdges = lines.filter((l) => l.startsWith("l_")).map((l) => l.replace(/\|"[^"]*"\|/, ""));
+    expect(new Set(layerEdges).size).toBe(layerEdges.length);
+    expect(layerEdges).toContain("l_network_cluster --> l_workloads");
+    // A label of one edge fits a comment column: at most three kinds and a count.
+    for (const l of lines.filter((x) => x.startsWith("l_") && x.includes("|"))) expect(/\|"([^"]*)"\|/.exec(l)![1].split(", ").length).toBeLessThanOrEqual(4);
   });
 
   it("draws the wiring the program has: the cluster takes the network's subnets", () => {
@@ -91,13 +111,13 @@ describe("--markdown", () => {
   });
 
   it("draws edges from input references and providers, nesting child components, never to ancestors", () => {
-    const comp = (name: string, parent?: string): ComponentSummary => ({ name, type: `finishthisidea:test:${name}`, parent, counts: {}, total: 1 });
+    const comp = (name: string, module: string, parent?: string): ComponentSummary => ({ name, type: `finishthisidea:${module}:${name}`, parent, counts: {}, total: 1 });
     const res = (name: string, component: string, extra: Partial<RegisteredResource> = {}): RegisteredResource => ({
       urn: `urn:${name}`, type: `aws:test/${name}:${name}`, name, component, custom: true, inputs: {}, secretInputs: [],
       options: { protect: false, aliases: [], dependsOn: [], ignoreChanges: [], deleteBeforeReplace: false, retainOnDelete: false }, ...extra,
     });
     const plan = {
-      components: [comp("root"), comp("net", "root"), comp("k8s", "root"), comp("app", "root"), comp("inner", "app")],
+      components: [comp("root", "platform"), comp("net", "network", "root"), comp("k8s", "cluster", "root"), comp("app", "k8s", "root"), comp("inner", "k8s", "app")],
       resources: [
         res("vpc", "net"),
         res("rootProvider", "root", { type: "pulumi:providers:aws" }),
@@ -116,7 +136,9 @@ describe("--markdown", () => {
     const chart = renderMermaid(arch);
     expect(chart).toContain('subgraph c_app["app<br/>app · 1 resources"]');
     expect(chart).toContain('c_inner["inner<br/>inner · 1 resources"]');
-    expect(chart).toContain('c_k8s -->|"kubernetes provider"| c_inner');
+    // Across layers: one labelled edge between the layer groups; within a layer: unlabelled, between components.
+    expect(chart).toContain('l_network_cluster -->|"kubernetes provider"| l_workloads');
+    expect(chart).toContain("c_net --> c_k8s");
   });
 });
 

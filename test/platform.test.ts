@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import { planSubnets } from "../components/network";
+import { planSubnets } from "../components/network/network";
 import { ConfigError } from "../infra/config";
 import { TIERS, TIER_NAMES } from "../infra/tiers";
 import { runStack } from "../tools/program";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NODE_POOLS } from "../components/cluster";
+import { NODE_POOLS } from "../components/cluster/cluster";
 import * as C from "../policy/cost";
 import { K } from "../policy/kubernetes";
 import { T } from "../policy/security";

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { REDIS } from "../components/redis";
+import { REDIS } from "../components/data/redis";
 import { apiLoadBalancerName } from "../infra/contracts";
 import { SECRET_STACK_OUTPUTS, STACK_OUTPUT_NAMES } from "../infra/output-names";
 import { featureFlagsConfigData } from "../infra/surge";

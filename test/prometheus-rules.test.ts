@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { apiDashboard, databaseDashboard, DASHBOARD_UIDS, queuesDashboard } from "../components/dashboards";
+import { apiDashboard, databaseDashboard, DASHBOARD_UIDS, queuesDashboard } from "../components/observability/dashboards";
 import {
   apiErrorRatioRecord,
   buildRuleSets,
@@ -12,8 +12,9 @@ import {
   type PromRule,
   type RuleSet,
   type RuleTargets,
-} from "../components/prometheus-rules";
-import { SLOS, type SloTable } from "../infra/slos";
+} from "../components/observability/prometheus-rules";
+import type { SloTable } from "../components/observability";
+import { SLOS } from "../infra/slos";
 import { TIERS, TIER_NAMES } from "../infra/tiers";
 import { BULLMQ_QUEUES } from "../infra/workloads";
 

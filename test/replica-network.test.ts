@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { planSubnets } from "../components/network";
-import { siblingCidr } from "../components/replica-network";
+import { planSubnets } from "../components/network/network";
+import { siblingCidr } from "../components/network/replica-network";
 import { TIERS } from "../infra/tiers";
 import { named, ofType, runTier } from "./harness";
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { RUNBOOKS } from "../components/alerting";
+import { RUNBOOKS } from "../components/observability/alerting";
 import { SECRET_STACK_OUTPUTS, STACK_NAMESPACES, STACK_OUTPUT_NAMES } from "../infra/output-names";
 
 const ROOT = path.join(__dirname, "..");

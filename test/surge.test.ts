@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { REDIS, redisParameters } from "../components/redis";
+import { REDIS, redisParameters } from "../components/data/redis";
 import { TIERS, TIER_NAMES } from "../infra/tiers";
 import {
   SURGE_FACTORS,

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { NODE_POOLS } from "../components/cluster";
+import { NODE_POOLS } from "../components/cluster/cluster";
 import {
   desiredWorkers,
   listLengthTarget,
@@ -10,7 +10,7 @@ import {
   WorkerFleet,
   type QueueSpec,
   type WorkerFleetArgs,
-} from "../components/worker-fleet";
+} from "../components/k8s/worker-fleet";
 import type { RegisteredResource } from "../tools/program";
 import { find, runComponent } from "./component-harness";
 import { k8sSchemaProblems } from "./k8s-schema";

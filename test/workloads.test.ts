@@ -1,14 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Network } from "../components/network";
+import type { Network } from "../components/network/network";
 import { resolveConfig, type PlatformConfig } from "../infra/config";
 import type { DataServices, PlatformContext, WorkloadServices } from "../infra/contracts";
 import { AwsProviders } from "../infra/providers";
 import { TIERS, TIER_NAMES, type TierName } from "../infra/tiers";
 import { BULLMQ_QUEUES, createWorkloads, databaseUrl, SERVICES, workloadReplicas } from "../infra/workloads";
-import { ollamaResources } from "../components/ollama";
-import { maxDbConnections, parseIni } from "../components/pgbouncer-config";
+import { ollamaResources } from "../components/k8s/ollama";
+import { maxDbConnections, parseIni } from "../components/k8s/pgbouncer/config";
 import { loadPolicyConfig, runPolicies } from "../tools/policy-run";
 import type { RegisteredResource } from "../tools/program";
 import { find, runComponent } from "./component-harness";

@@ -1,9 +1,8 @@
 /**
  * `npm run plan -- <stack> --markdown`: the offline plan as a GitHub-flavoured Markdown report (the PR comment):
  * key sizes, resource counts by component, the monthly cost table, the policy results, and the architecture as a
- * Mermaid flowchart drawn from what the program registered: one node per component, one edge per pair of
- * components where a resource of one takes an output of the other as an input (or its provider), labelled with
- * the kinds of resources the values come from.
+ * Mermaid flowchart drawn from what the program registered: one node per component inside a subgraph per layer,
+ * and the wiring between them (a resource of one takes an output of the other as an input, or its provider).
  */
 import type { ComponentSummary, PlanReport } from "./plan-report";
 import type { RegisteredResource } from "./program";
@@ -69,9 +68,30 @@ const nodeId = (name: string) => `c_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
 /** Text inside a quoted Mermaid label: quotes and angle brackets as entity codes (the caller adds `<br/>`). */
 const label = (text: string) => text.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
 
-/** The Mermaid flowchart (without the fence): components nested as in the program, edges labelled. */
+/** The diagram's layers, in reading order, by type-token module (`finishthisidea:<module>:<Name>`). */
+export const LAYERS: { id: string; title: string; modules: string[] }[] = [
+  { id: "network_cluster", title: "Network and cluster", modules: ["network", "cluster"] },
+  { id: "data", title: "Data", modules: ["data", "storage"] },
+  { id: "workloads", title: "Workloads", modules: ["k8s"] },
+  { id: "edge", title: "Edge", modules: ["edge"] },
+  { id: "observability", title: "Observability", modules: ["observability"] },
+];
+const OTHER_LAYER = { id: "other", title: "Other", modules: [] as string[] };
+
+/** The layer a top-level component belongs to, from the module of its type token. */
+export function layerOf(type: string): (typeof LAYERS)[number] {
+  const module = type.split(":")[1];
+  return LAYERS.find((l) => l.modules.includes(module)) ?? OTHER_LAYER;
+}
+
+/**
+ * The Mermaid flowchart (without the fence). Top-level components are grouped into one subgraph per layer
+ * (nested components inside their parent). Wiring inside a layer is drawn between components, unlabelled;
+ * wiring between layers is drawn once per pair of layers, labelled with what flows, so the chart stays readable
+ * at a PR comment's width.
+ */
 export function renderMermaid(arch: Architecture, title?: string): string {
-  const lines = ["flowchart LR"];
+  const lines = ["flowchart TB"];
   const children = (parent: string | undefined) => arch.components.filter((c) => c.parent === parent);
   const typeName = (c: ComponentSummary) => c.type.split(":").pop();
   const walk = (c: ComponentSummary, depth: number) => {
@@ -86,22 +106,44 @@ export function renderMermaid(arch: Architecture, title?: string): string {
     for (const child of nested) walk(child, depth + 1);
     lines.push(`${indent}end`);
   };
-  const roots = children(undefined);
-  for (const root of roots) {
-    if (root.name !== arch.root) {
-      walk(root, 0);
-      continue;
-    }
-    lines.push(`  subgraph ${nodeId(root.name)}["${title !== undefined ? label(title) : `${label(root.name)}<br/>${label(String(typeName(root)))}`}"]`);
+  // Layer of every component: its top-level ancestor's (the root's direct child, or itself when parentless).
+  const byName = new Map(arch.components.map((c) => [c.name, c]));
+  const topOf = (name: string): ComponentSummary => {
+    let c = byName.get(name)!;
+    while (c.parent !== undefined && c.parent !== arch.root && byName.has(c.parent)) c = byName.get(c.parent)!;
+    return c;
+  };
+  const layerId = (name: string) => `l_${layerOf(topOf(name).type).id}`;
+
+  const top = arch.components.filter((c) => c.name !== arch.root && (c.parent === undefined || c.parent === arch.root));
+  const rootTitle = arch.root === undefined ? undefined : title ?? arch.root;
+  if (rootTitle !== undefined) lines.push(`  %% ${label(rootTitle)}`);
+  if (top.length === 0) lines.push(`  ${nodeId(arch.root ?? "plan")}_empty["no components"]`);
+  for (const layer of [...LAYERS, OTHER_LAYER]) {
+    const members = top.filter((c) => layerOf(c.type).id === layer.id);
+    if (members.length === 0) continue;
+    lines.push(`  subgraph l_${layer.id}["${label(layer.title)}"]`);
     lines.push("    direction LR");
-    const top = children(root.name);
-    if (top.length === 0) lines.push(`    ${nodeId(root.name)}_empty["no components"]`);
-    for (const child of top) walk(child, 1);
+    for (const c of members) walk(c, 1);
     lines.push("  end");
   }
+  const between = new Map<string, Set<string>>();
   for (const e of arch.edges) {
-    const via = e.via.length > 3 ? [...e.via.slice(0, 3), "..."] : e.via;
-    lines.push(`  ${nodeId(e.from)} -->|"${label(via.join(", "))}"| ${nodeId(e.to)}`);
+    const [from, to] = [layerId(e.from), layerId(e.to)];
+    if (from === to) {
+      lines.push(`  ${nodeId(e.from)} --> ${nodeId(e.to)}`);
+      continue;
+    }
+    const key = `${from} ${to}`;
+    const via = between.get(key) ?? new Set<string>();
+    for (const v of e.via) via.add(v);
+    between.set(key, via);
+  }
+  for (const [key, via] of between) {
+    const [from, to] = key.split(" ");
+    const kinds = [...via].sort();
+    const shown = kinds.length > 3 ? [...kinds.slice(0, 3), `+${kinds.length - 3} more`] : kinds;
+    lines.push(`  ${from} -->|"${label(shown.join(", "))}"| ${to}`);
   }
   return lines.join("\n");
 }

@@ -3,7 +3,7 @@
  * sizes. The text report and `--json` both come from this one object; keep its shape stable.
  */
 import type { PlatformConfig } from "../infra/config";
-import { estimateCost, renderCostTable, type CostEstimate } from "./cost";
+import { estimateCost, renderCostTable, type CostEstimate } from "../cost/estimate";
 import { runPoliciesForStack, type PolicyReport } from "./policy-run";
 import type { ProgramRun, RegisteredResource } from "./program";
 
@@ -25,7 +25,7 @@ export interface PlanReport {
   resourceCount: number;
   components: ComponentSummary[];
   resources: RegisteredResource[];
-  /** Monthly cost estimate (tools/cost.ts) against the tier's budget. */
+  /** Monthly cost estimate (cost/estimate.ts) against the tier's budget. */
   cost: CostEstimate & { budgetUsd: number };
   /** The guardrails pack applied in-process with the stack's pack config (tools/policy-run.ts). */
   policy: PolicyReport;

@@ -2,11 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { WorkloadServices } from "../infra/contracts";
-import type { SloTable } from "../infra/slos";
-import { NODE_POOLS } from "./cluster";
+import type { SloTable } from "./slo";
+import type { WorkloadServices } from "./targets";
+import { NODE_POOLS } from "../cluster/cluster";
 import { apiDashboard, databaseDashboard, queuesDashboard, type Dashboard } from "./dashboards";
-import { irsaRole, type ClusterOidc } from "./irsa";
+import { irsaRole, type ClusterOidc } from "../shared/irsa";
 import { buildRuleSets, type RuleTargets } from "./prometheus-rules";
 
 /**

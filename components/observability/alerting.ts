@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AlarmThresholds } from "../infra/alarm-thresholds";
+import type { AlarmThresholds } from "./alarms";
 
 /**
  * CloudWatch alarms deliver only to an SNS topic in their own region, and a KMS key encrypts topics only in its

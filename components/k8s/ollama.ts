@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NODE_POOLS, tolerationsFor } from "./cluster";
-import { appLabels, assertEnvNames, assertPinnedImage, HARDENED_CONTAINER, namespaceLabels } from "./workload-pod";
+import { NODE_POOLS, tolerationsFor } from "../cluster/cluster";
+import { appLabels, assertEnvNames, assertPinnedImage, HARDENED_CONTAINER, namespaceLabels } from "../shared/pod";
 
 /** Ollama's official image repository; the tag comes from config (imageTags.ollama). */
 export const OLLAMA_IMAGE_REPOSITORY = "docker.io/ollama/ollama";

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NODE_POOLS, tolerationsFor } from "./cluster";
-import { irsaRole, type ClusterOidc } from "./irsa";
+import { NODE_POOLS, tolerationsFor } from "../cluster/cluster";
+import { irsaRole, type ClusterOidc } from "../shared/irsa";
 
 /**
  * The cluster add-ons as pinned Helm charts: chart name, exact version, repository and the namespace each is

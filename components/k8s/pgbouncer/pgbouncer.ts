@@ -2,7 +2,7 @@ import * as crypto from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { NODE_POOLS } from "./cluster";
+import { NODE_POOLS } from "../../cluster/cluster";
 import {
   derivedSalt,
   fileDescriptorLimit,
@@ -15,8 +15,8 @@ import {
   scramSha256Secret,
   USERLIST_PATH,
   type PgbouncerSettings,
-} from "./pgbouncer-config";
-import { appLabels, assertPinnedImage, HARDENED_CONTAINER, namespaceLabels, RESTRICTED_POD_SECURITY, sha256Hex, type Resources } from "./workload-pod";
+} from "./config";
+import { appLabels, assertPinnedImage, HARDENED_CONTAINER, namespaceLabels, RESTRICTED_POD_SECURITY, sha256Hex, type Resources } from "../../shared/pod";
 
 /** PgBouncer image (Alpine build of upstream PgBouncer, runs as uid 70); its version is PGBOUNCER_VERSION. */
 export const PGBOUNCER_IMAGE = "docker.io/edoburu/pgbouncer:v1.25.1-p0";

@@ -11,7 +11,6 @@
 import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import type { StorageEndpoints } from "../infra/contracts";
 
 /** Lifecycle and tiering days, as data. */
 export interface StorageLifecycle {
@@ -47,6 +46,20 @@ export const R2_CORS = {
   exposeHeaders: ["ETag"],
   maxAgeSeconds: 3600,
 } as const;
+
+export interface StorageEndpoints {
+  /** Bucket names by region; the primary region's bucket takes writes. */
+  bucketNames: Record<string, pulumi.Output<string>>;
+  bucketArns: pulumi.Output<string>[];
+  /** KMS keys encrypting the buckets (IRSA roles need kms:Decrypt / GenerateDataKey on them). */
+  kmsKeyArns: pulumi.Output<string>[];
+  primaryBucketName: pulumi.Output<string>;
+  primaryBucketArn: pulumi.Output<string>;
+  primaryBucketRegionalDomainName: pulumi.Output<string>;
+  r2BucketName: pulumi.Output<string>;
+  /** S3-compatible endpoint of the R2 bucket's account. */
+  r2Endpoint: pulumi.Output<string>;
+}
 
 export interface ObjectStorageArgs {
   /** Prefix of every bucket name, e.g. `${project}-${stack}`; S3 buckets are `<prefix>-<region>`, R2 `<prefix>-uploads`. */

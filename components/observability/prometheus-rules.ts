@@ -3,9 +3,9 @@
  * as multi-window, multi-burn-rate alerts (Google SRE workbook, "Alerting on SLOs"), its latency and error-rate
  * SLA, the cleanup jobs' duration SLA, per-queue alerts (depth, oldest waiting job, failed jobs, no consumer),
  * worker memory near its limit, PgBouncer and Ollama health. Pure: data in, rule groups out. The PromQL
- * helpers are exported so the dashboards (components/dashboards.ts) plot exactly what the rules alert on.
+ * helpers are exported so the dashboards (components/observability/dashboards.ts) plot exactly what the rules alert on.
  */
-import { METRICS, type QuantileTargets, type SloTable } from "../infra/slos";
+import { METRICS, type QuantileTargets, type SloTable } from "./slo";
 
 export interface PromRule {
   record?: string;

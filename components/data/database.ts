@@ -1,11 +1,46 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { DatabaseEndpoints } from "../infra/contracts";
-import type { TierPreset } from "../infra/tiers";
 
 /** The tier's database block (infra/tiers.ts). */
-export type DatabasePreset = TierPreset["database"];
+/** How big the database is and where its copies live: what a tier preset (or any caller) decides. */
+export interface DatabaseSizing {
+  instanceClass: string;
+  multiAz: boolean;
+  /** Read replicas beside the primary, in the primary region. */
+  inRegionReplicas: number;
+  /** Regions of cross-region read replicas (never the primary region). */
+  replicaRegions: string[];
+  allocatedStorageGb: number;
+  maxAllocatedStorageGb: number;
+  backupRetentionDays: number;
+  /** Copy automated backups to a second region (disaster recovery). */
+  crossRegionBackups: boolean;
+  /** Where the backup copies go; default the first replica region. */
+  backupRegion?: string;
+  /** Postgres max_connections; PgBouncer's pools are sized under it. */
+  maxConnections: number;
+  deletionProtection: boolean;
+}
+
+export interface DatabaseEndpoints {
+  /** Writer endpoint host name (no port). */
+  writerHost: pulumi.Output<string>;
+  port: number;
+  databaseName: string;
+  username: string;
+  /** Secret. */
+  password: pulumi.Output<string>;
+  /** Postgres max_connections, for PgBouncer pool sizing. */
+  maxConnections: number;
+  /** Reader host names by region (primary region included when it has an in-region replica). */
+  readerHosts: Record<string, pulumi.Output<string>[]>;
+  /** Identifiers for alarms. */
+  primaryInstanceId: pulumi.Output<string>;
+  replicaInstanceIds: pulumi.Output<string>[];
+  /** The same replicas by region (in-region replicas under the primary region): alarms live in each region. */
+  replicaInstanceIdsByRegion: Record<string, pulumi.Output<string>[]>;
+}
 
 /** Engine settings that do not vary by tier. */
 export const POSTGRES = {
@@ -54,7 +89,7 @@ export interface ReplicaSpec {
 }
 
 /** The read replicas a preset asks for: in-region ones first, then one per replica region. */
-export function replicaPlan(preset: Pick<DatabasePreset, "inRegionReplicas" | "replicaRegions">): ReplicaSpec[] {
+export function replicaPlan(preset: Pick<DatabaseSizing, "inRegionReplicas" | "replicaRegions">): ReplicaSpec[] {
   return [
     ...Array.from({ length: preset.inRegionReplicas }, (_, i) => ({ key: `replica-${i + 1}`, region: "", crossRegion: false })),
     ...preset.replicaRegions.map((region) => ({ key: `replica-${region}`, region, crossRegion: true })),
@@ -74,7 +109,7 @@ export interface DatabaseArgs {
   /** Security groups admitted on 5432 (the cluster's node security group). Nothing else is admitted. */
   allowedSecurityGroupIds: pulumi.Input<string>[];
   /** The tier's database preset. */
-  preset: DatabasePreset;
+  preset: DatabaseSizing;
   primaryRegion: string;
   /** AWS provider per region (one per component and region: `(r) => ctx.aws.get("database", r)`). */
   providerFor: (region: string) => aws.Provider;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NODE_POOLS } from "./cluster";
+import { NODE_POOLS } from "../cluster/cluster";
 import {
   appLabels,
   assertEnvNames,
@@ -14,7 +14,7 @@ import {
   sha256Hex,
   type BucketAccess,
   type Resources,
-} from "./workload-pod";
+} from "../shared/pod";
 
 /** The scaling plan's HPA for the API (autoscaling/v2), apart from min/max which come from the tier. */
 export const API_SCALING = {

@@ -2,11 +2,11 @@
  * PgBouncer's files and numbers as pure functions: pgbouncer.ini, userlist.txt (plain or SCRAM-SHA-256
  * entries), the per-replica server connection cap that keeps every replica under the database's
  * max_connections, the open-files limit for max_client_conn, and the container command that raises it.
- * components/pgbouncer.ts deploys them; test/pgbouncer-real.test.ts runs them against a real pgbouncer.
+ * components/k8s/pgbouncer/pgbouncer.ts deploys them; test/pgbouncer-real.test.ts runs them against a real pgbouncer.
  */
 import * as crypto from "node:crypto";
 
-/** PgBouncer release of the pinned image (components/pgbouncer.ts PGBOUNCER_IMAGE); the ini is rendered for it. */
+/** PgBouncer release of the pinned image (components/k8s/pgbouncer/pgbouncer.ts PGBOUNCER_IMAGE); the ini is rendered for it. */
 export const PGBOUNCER_VERSION = "1.25.1";
 
 /** Where the pod mounts the files (ConfigMap and Secret volumes). */
@@ -145,7 +145,7 @@ export function renderPgbouncerIni(args: PgbouncerIniArgs): string {
     ["stats_period", s.stats_period],
   ];
   return [
-    `; Rendered by components/pgbouncer-config.ts for PgBouncer ${version}. Credentials live in ${args.authFile ?? USERLIST_PATH} (a Secret).`,
+    `; Rendered by components/k8s/pgbouncer/config.ts for PgBouncer ${version}. Credentials live in ${args.authFile ?? USERLIST_PATH} (a Secret).`,
     "[databases]",
     ...databases,
     "",

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NODE_POOLS, tolerationsFor } from "./cluster";
+import { NODE_POOLS, tolerationsFor } from "../cluster/cluster";
 import {
   appLabels,
   assertEnvNames,
@@ -12,7 +12,7 @@ import {
   RESTRICTED_POD_SECURITY,
   type BucketAccess,
   type Resources,
-} from "./workload-pod";
+} from "../shared/pod";
 
 /** The plan's target: a queue is drained within this many seconds. */
 export const TARGET_DRAIN_SECONDS = 60;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { irsaRole, type ClusterOidc } from "./irsa";
+import { irsaRole, type ClusterOidc } from "../shared/irsa";
 
 /**
  * How workloads find their node group. Workloads import these rather than repeating label strings, so a

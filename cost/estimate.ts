@@ -1,6 +1,6 @@
 /**
  * Monthly cost estimate from the resources a program registers: a pure function of their types and inputs
- * and the price table (tools/prices.ts). Used by the plan, the tests and the pack's budget rule.
+ * and the price table (cost/prices.ts). Used by the plan, the tests and the pack's budget rule.
  *
  * Baseline (what "monthly cost" means here):
  * - node groups at `scalingConfig.desiredSize`, the count each tier starts from (its expected load; the

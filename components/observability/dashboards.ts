@@ -5,7 +5,7 @@
  * component ships each in a ConfigMap labelled for Grafana's dashboard sidecar. Queries come from the same
  * PromQL helpers as the alerts, and the SLO numbers are drawn as threshold lines.
  */
-import { METRICS, type SloTable } from "../infra/slos";
+import { METRICS, type SloTable } from "./slo";
 import {
   apiErrorRatioRecord,
   apiLatencyExpr,

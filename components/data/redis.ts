@@ -1,11 +1,28 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { RedisEndpoints } from "../infra/contracts";
-import type { TierPreset } from "../infra/tiers";
 
 /** The tier's redis block (infra/tiers.ts). */
-export type RedisPreset = TierPreset["redis"];
+/** Node type, topology and snapshot retention: what a tier preset (or any caller) decides. */
+export interface RedisSizing {
+  nodeType: string;
+  /** Cluster mode enabled (sharded). Off only for the single-node MVP. */
+  clusterMode: boolean;
+  shards: number;
+  replicasPerShard: number;
+  snapshotRetentionDays: number;
+}
+
+export interface RedisEndpoints {
+  /** Configuration endpoint in cluster mode, primary endpoint otherwise. */
+  host: pulumi.Output<string>;
+  port: number;
+  clusterMode: boolean;
+  tls: true;
+  /** Secret. */
+  authToken: pulumi.Output<string>;
+  replicationGroupId: pulumi.Output<string>;
+}
 
 /** Engine settings that do not vary by tier. */
 export const REDIS = {
@@ -64,7 +81,7 @@ export interface RedisTopology {
 }
 
 /** Replication group shape for a preset: cluster mode on shards x (replicas + 1); off one primary plus replicas. */
-export function redisTopology(preset: Pick<RedisPreset, "clusterMode" | "shards" | "replicasPerShard">): RedisTopology {
+export function redisTopology(preset: Pick<RedisSizing, "clusterMode" | "shards" | "replicasPerShard">): RedisTopology {
   const hasReplicas = preset.replicasPerShard > 0;
   if (preset.clusterMode) {
     return {
@@ -93,7 +110,7 @@ export interface RedisClusterArgs {
   /** Security groups admitted on 6379 (the cluster's node security group). Nothing else is admitted. */
   allowedSecurityGroupIds: pulumi.Input<string>[];
   /** The tier's redis preset. */
-  preset: RedisPreset;
+  preset: RedisSizing;
   /** Extra parameter group settings; `maxmemory-policy` may only be "noeviction", `cluster-enabled` is derived. */
   extraParameters?: Record<string, string>;
 }

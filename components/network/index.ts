@@ -1,0 +1,2 @@
+export { Network, planSubnets, type NetworkArgs } from "./network";
+export { ReplicaNetwork, siblingCidr, type ReplicaNetworkArgs } from "./replica-network";

@@ -1,0 +1,1 @@
+export { irsaRole, irsaTrustPolicy, type ClusterOidc } from "./irsa";
