@@ -252,7 +252,7 @@ export function buildModel(resources: RegisteredResource[]): PlanModel {
       pods.push({
         id: `EKS add-on ${a.name}`, kind: "Deployment", name: a.name.split("/")[1], namespace: "kube-system", labels: {}, nodeSelector: {},
         tolerations: a.tolerations, nodeTerms: [], cpuMilli: a.cpuMilli, memoryMiB: a.memoryMiB, gpus: 0, replicas: a.replicas,
-        daemonSet: false, ports: [], claims: [], refs: [], envKeys: [], env: {},
+        daemonSet: false, ports: [], claims: [], refs: [], envKeys: [], env: {}, configDeps: [],
       });
     }
   }
