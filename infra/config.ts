@@ -33,6 +33,12 @@ const imageTag = z
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "a valid image tag" })
   .refine((t) => t !== "latest", { error: "a pinned tag, never `latest`" });
 
+const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti)?$/, { error: "a Kubernetes quantity such as 500m or 4Gi" });
+const podResources = z.strictObject({
+  requests: z.strictObject({ cpu: quantity, memory: quantity }),
+  limits: z.strictObject({ cpu: quantity, memory: quantity }),
+});
+
 const presetSchema = z.strictObject({
   network: z.strictObject({ natGateways: int(1).max(3, { error: "1 to 3 (one per AZ at most)" }) }),
   api: z.strictObject({ instanceType, nodes: nodeGroupSize(1), replicas: range(1) }),
@@ -41,6 +47,7 @@ const presetSchema = z.strictObject({
     spotInstanceTypes: z.array(instanceType).min(4, { error: "at least 4 instance types (spot diversification)" }),
     nodes: nodeGroupSize(0),
     replicas: range(1),
+    resources: podResources,
   }),
   gpu: z.strictObject({ instanceType, gpuType: z.string().min(1), nodes: nodeGroupSize(0), ollamaReplicas: int(0) }),
   database: z.strictObject({
@@ -65,6 +72,11 @@ const presetSchema = z.strictObject({
   }),
   pgbouncer: z.strictObject({ replicas: int(1) }),
   storage: z.strictObject({ replicaRegions: regionList }),
+  prometheus: z.strictObject({
+    requests: z.strictObject({ cpu: quantity, memory: quantity }),
+    limits: z.strictObject({ memory: quantity }),
+    storageGi: int(10),
+  }),
   monthlyBudgetUsd: z.number({ error: "a number of USD" }).positive({ error: "a positive number of USD" }),
 });
 

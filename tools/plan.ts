@@ -30,8 +30,8 @@ async function main(argv: string[]): Promise<number> {
   const run = await runStack(file.raw, file.project, file.stack, { preview: true });
   const plan = buildPlanReport(run);
   console.log(flags.has("--json") ? JSON.stringify(plan, null, 2) : flags.has("--markdown") ? renderPlanMarkdown(plan) : renderPlanText(plan));
-  // A mandatory guardrail violation fails the plan (CI gates on it), whatever the output format.
-  return plan.policy.mandatoryViolations > 0 ? 1 : 0;
+  // A mandatory guardrail violation or a rehearsal failure fails the plan (CI gates on it), whatever the output format.
+  return plan.policy.mandatoryViolations > 0 || plan.rehearsal.failures.length > 0 ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

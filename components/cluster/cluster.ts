@@ -20,6 +20,12 @@ export const NODE_POOLS = {
   },
 } as const;
 
+/**
+ * The cluster's default StorageClass: encrypted gp3 through the EBS CSI driver, bound when the pod is placed
+ * (EBS volumes are zonal). EKS 1.30+ marks no class default, so a claim that names none would stay Pending.
+ */
+export const DEFAULT_STORAGE_CLASS = "gp3";
+
 export interface NodeTaint {
   key: string;
   value?: string;
@@ -200,7 +206,7 @@ export class Cluster extends pulumi.ComponentResource {
       role: ebsCsiRole.name,
       policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
     }, child);
-    new aws.eks.Addon(`${name}-ebs-csi`, {
+    const ebsCsi = new aws.eks.Addon(`${name}-ebs-csi`, {
       clusterName: cluster.name,
       addonName: "aws-ebs-csi-driver",
       serviceAccountRoleArn: ebsCsiRole.arn,
@@ -213,6 +219,14 @@ export class Cluster extends pulumi.ComponentResource {
       .all([cluster.name, cluster.endpoint, cluster.certificateAuthority])
       .apply(([n, endpoint, ca]) => renderKubeconfig(n, args.region, endpoint, ca.data!)));
     this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { ...child, dependsOn: [systemNodes] });
+    new k8s.storage.v1.StorageClass(`${name}-default-storage-class`, {
+      metadata: { name: DEFAULT_STORAGE_CLASS, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+      provisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
+      volumeBindingMode: "WaitForFirstConsumer",
+      allowVolumeExpansion: true,
+      reclaimPolicy: "Delete",
+    }, { ...child, provider: this.provider, dependsOn: [ebsCsi] });
 
     this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint, kubeconfig: this.kubeconfig });
   }

@@ -121,6 +121,8 @@ export interface ObservabilityArgs {
   prometheus?: PrometheusSettings;
   /** Default 2 (an Alertmanager cluster survives a node drain). */
   alertmanagerReplicas?: number;
+  /** StorageClass of the Prometheus and Alertmanager volumes. Default: the cluster's default class. */
+  storageClassName?: string;
   /** Scrape and rule evaluation interval. Default 30s. */
   scrapeInterval?: string;
 }
@@ -222,12 +224,14 @@ export interface StackValuesInput {
   prometheus: Required<PrometheusSettings>;
   alertmanagerReplicas: number;
   scrapeInterval: string;
+  storageClassName?: string;
 }
 
 /** Helm values of kube-prometheus-stack. No secret goes in here: Grafana reads its admin from a Secret. */
 export function kubePrometheusStackValues(v: StackValuesInput) {
   const system = { ...NODE_POOLS.system.labels };
   const p = v.prometheus;
+  const storageClass = v.storageClassName ? { storageClassName: v.storageClassName } : {};
   return {
     // EKS runs the control plane; its etcd, scheduler and controller manager cannot be scraped, and kube-proxy
     // binds its metrics to localhost.
@@ -259,7 +263,7 @@ export function kubePrometheusStackValues(v: StackValuesInput) {
         nodeSelector: system,
         resources: p.resources,
         storageSpec: {
-          volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${p.storageGi}Gi` } } } },
+          volumeClaimTemplate: { spec: { ...storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${p.storageGi}Gi` } } } },
         },
       },
     },
@@ -277,7 +281,7 @@ export function kubePrometheusStackValues(v: StackValuesInput) {
         nodeSelector: system,
         resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
         // Silences and notification state survive restarts.
-        storage: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } } } },
+        storage: { volumeClaimTemplate: { spec: { ...storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } } } },
       },
     },
     grafana: {
@@ -409,6 +413,7 @@ export class Observability extends pulumi.ComponentResource {
         },
         alertmanagerReplicas: args.alertmanagerReplicas ?? 2,
         scrapeInterval: interval,
+        storageClassName: args.storageClassName,
       }),
     }, { ...child, dependsOn: [namespace, adminSecret] });
     // Monitors and rules are custom resources of the CRDs the release installs.
