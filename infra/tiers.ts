@@ -50,7 +50,7 @@ export interface TierPreset {
   workers: {
     /** The plan's worker instance type; listed first in spotInstanceTypes. */
     instanceType: string;
-    /** Diversified spot pool (at least 4 types) so one reclaimed type does not starve the fleet. */
+    /** Diversified spot pool (at least 4 types, one vCPU/memory shape: components/cluster/instance-shapes.ts) so one reclaimed type does not starve the fleet. */
     spotInstanceTypes: string[];
     nodes: NodeGroupSize;
     /** KEDA bounds for the worker Deployment. */
@@ -112,7 +112,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     api: { instanceType: "c5.xlarge", nodes: { min: 7, max: 17, desired: 7 }, replicas: { min: 20, max: 50 } },
     workers: {
       instanceType: "c5.2xlarge",
-      spotInstanceTypes: ["c5.2xlarge", "c5a.2xlarge", "c5d.2xlarge", "c6i.2xlarge", "m5.2xlarge"],
+      spotInstanceTypes: ["c5.2xlarge", "c5a.2xlarge", "c5d.2xlarge", "c6i.2xlarge", "c6a.2xlarge"],
       nodes: { min: 34, max: 167, desired: 34 },
       replicas: { min: 100, max: 500 },
     },
@@ -139,7 +139,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     api: { instanceType: "c5.2xlarge", nodes: { min: 6, max: 15, desired: 6 }, replicas: { min: 40, max: 100 } },
     workers: {
       instanceType: "c5.4xlarge",
-      spotInstanceTypes: ["c5.4xlarge", "c5a.4xlarge", "c5d.4xlarge", "c6i.4xlarge", "m5.4xlarge"],
+      spotInstanceTypes: ["c5.4xlarge", "c5a.4xlarge", "c5d.4xlarge", "c6i.4xlarge", "c6a.4xlarge"],
       nodes: { min: 43, max: 143, desired: 43 },
       replicas: { min: 300, max: 1_000 },
     },
@@ -166,7 +166,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     api: { instanceType: "c5.4xlarge", nodes: { min: 6, max: 14, desired: 6 }, replicas: { min: 80, max: 200 } },
     workers: {
       instanceType: "m5.8xlarge",
-      spotInstanceTypes: ["m5.8xlarge", "m5a.8xlarge", "m5d.8xlarge", "m6i.8xlarge", "r5.8xlarge"],
+      spotInstanceTypes: ["m5.8xlarge", "m5a.8xlarge", "m5d.8xlarge", "m6i.8xlarge", "m6a.8xlarge"],
       nodes: { min: 54, max: 134, desired: 54 },
       replicas: { min: 800, max: 2_000 },
     },
