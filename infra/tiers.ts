@@ -51,7 +51,7 @@ export interface TierPreset {
   workers: {
     /** The plan's worker instance type; listed first in spotInstanceTypes. */
     instanceType: string;
-    /** Diversified spot pool (at least 4 types) so one reclaimed type does not starve the fleet. */
+    /** Diversified spot pool (at least 4 types, one vCPU/memory shape: components/cluster/instance-shapes.ts) so one reclaimed type does not starve the fleet. */
     spotInstanceTypes: string[];
     nodes: NodeGroupSize;
     /** KEDA bounds for the worker Deployment. */
@@ -140,7 +140,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     api: { instanceType: "c5.xlarge", nodes: { min: 7, max: 17, desired: 7 }, replicas: { min: 20, max: 50 } },
     workers: {
       instanceType: "c5.2xlarge",
-      spotInstanceTypes: ["c5.2xlarge", "c5a.2xlarge", "c5d.2xlarge", "c6i.2xlarge", "m5.2xlarge"],
+      spotInstanceTypes: ["c5.2xlarge", "c5a.2xlarge", "c5d.2xlarge", "c6i.2xlarge", "c6a.2xlarge"],
       nodes: { min: 34, max: 167, desired: 34 },
       replicas: { min: 100, max: 500 },
       resources: WORKER_POD,
@@ -169,7 +169,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     api: { instanceType: "c5.2xlarge", nodes: { min: 6, max: 15, desired: 6 }, replicas: { min: 40, max: 100 } },
     workers: {
       instanceType: "c5.4xlarge",
-      spotInstanceTypes: ["c5.4xlarge", "c5a.4xlarge", "c5d.4xlarge", "c6i.4xlarge", "m5.4xlarge"],
+      spotInstanceTypes: ["c5.4xlarge", "c5a.4xlarge", "c5d.4xlarge", "c6i.4xlarge", "c6a.4xlarge"],
       // nodes.max 167 (was 143): a c5.4xlarge has ~26.6 GiB allocatable after kube-reserved (2.8 GiB at 234 max
       // pods), so memory, not CPU, bounds it at 6 workers of 4 GiB, not the 7 the sizing note's CPU count gives;
       // 1,000 workers need 167 nodes.
@@ -201,7 +201,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     api: { instanceType: "c5.4xlarge", nodes: { min: 6, max: 14, desired: 6 }, replicas: { min: 80, max: 200 } },
     workers: {
       instanceType: "m5.8xlarge",
-      spotInstanceTypes: ["m5.8xlarge", "m5a.8xlarge", "m5d.8xlarge", "m6i.8xlarge", "r5.8xlarge"],
+      spotInstanceTypes: ["m5.8xlarge", "m5a.8xlarge", "m5d.8xlarge", "m6i.8xlarge", "m6a.8xlarge"],
       nodes: { min: 54, max: 134, desired: 54 },
       replicas: { min: 800, max: 2_000 },
       resources: WORKER_POD,

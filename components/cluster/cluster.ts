@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaRole, type ClusterOidc } from "../shared/irsa";
+import { KUBERNETES_VERSION } from "./versions";
 
 /**
  * How workloads find their node group. Workloads import these rather than repeating label strings, so a
@@ -53,8 +54,6 @@ export interface ClusterArgs {
   clusterName: string;
   /** Region of the cluster, for the kubeconfig's token command. */
   region: string;
-  /** Kubernetes minor version. Default 1.33. */
-  kubernetesVersion?: string;
   vpcId: pulumi.Input<string>;
   /** Private subnets for the control plane ENIs and every node group. */
   privateSubnetIds: pulumi.Input<string>[];
@@ -140,7 +139,8 @@ export class Cluster extends pulumi.ComponentResource {
 
     const cluster = new aws.eks.Cluster(`${name}-eks`, {
       name: args.clusterName,
-      version: args.kubernetesVersion ?? "1.33",
+      // One version for the control plane and every add-on pinned against it (versions.ts).
+      version: KUBERNETES_VERSION,
       roleArn: clusterRole.arn,
       vpcConfig: {
         subnetIds: args.privateSubnetIds,

@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import type { SloTable } from "./slo";
 import type { WorkloadServices } from "./targets";
 import { NODE_POOLS } from "../cluster/cluster";
+import { CHART_PINS } from "../cluster/versions";
 import { apiDashboard, databaseDashboard, queuesDashboard, type Dashboard } from "./dashboards";
 import { irsaRole, type ClusterOidc } from "../shared/irsa";
 import { buildRuleSets, type RuleTargets } from "./prometheus-rules";
@@ -14,12 +15,7 @@ import { buildRuleSets, type RuleTargets } from "./prometheus-rules";
  * @kubernetes-models/prometheus-operator 6.0.0 validates against (and which have PodMonitor `portNumber`).
  * The release name fixes the Prometheus service name prometheus-adapter queries (infra/workloads.ts PROMETHEUS_URL).
  */
-export const KUBE_PROMETHEUS_STACK = {
-  chart: "kube-prometheus-stack",
-  version: "83.4.2",
-  repo: "https://prometheus-community.github.io/helm-charts",
-  releaseName: "kube-prometheus-stack",
-} as const;
+export const KUBE_PROMETHEUS_STACK = { ...CHART_PINS.kubePrometheusStack, releaseName: "kube-prometheus-stack" } as const;
 
 /** Grafana's admin credentials Secret and the keys the chart's `admin.existingSecret` reads. */
 export const GRAFANA_ADMIN_SECRET = { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password", user: "admin" } as const;
