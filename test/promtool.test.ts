@@ -276,6 +276,7 @@ describe.skipIf(mode === "skip")("rendered PrometheusRules under promtool", () =
     }
   });
   afterAll(() => {
+    // KEEP_PROMTOOL_DIR=1 keeps the rendered files (path printed) to rerun promtool by hand.
     if (dir && !process.env.KEEP_PROMTOOL_DIR) rmSync(dir, { recursive: true, force: true });
     else if (dir) console.log(dir);
   });
