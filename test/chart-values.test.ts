@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CHART_PINS } from "../components/cluster/versions";
@@ -30,7 +30,8 @@ const CLUSTER_AUTOSCALER_FLAGS: Record<string, string> = {
   "skip-nodes-with-local-storage": "flags.go:197",
 };
 
-/** kube-prometheus-stack 83.4.2's subcharts (its Chart.yaml `dependencies`), by values key. */
+/** kube-prometheus-stack's subcharts (its Chart.yaml `dependencies` at this version), by values key. */
+const KPS_SUBCHARTS_OF = "83.4.2";
 const KPS_SUBCHARTS: Record<string, string> = {
   grafana: "grafana-11.6.1",
   "kube-state-metrics": "kube-state-metrics-7.2.2",
@@ -82,6 +83,22 @@ describe("Helm values the program sets exist in each pinned chart", () => {
     // The chart documents these as IMDS-only at 0.27.6 (its deployment template, rendered in queue-processor mode, never reads them).
     expect(imdsOnly).toEqual(expect.arrayContaining(["enableSpotInterruptionDraining", "enableScheduledEventDraining", "enableRebalanceMonitoring", "enableRebalanceDraining"]));
     expect(Object.keys(nth.inputs.values).filter((k) => imdsOnly.includes(k))).toEqual([]);
+  });
+});
+
+describe("the fixtures", () => {
+  const pinned = Object.values(CHART_PINS).map((p) => `${p.chart}-${p.version}`);
+
+  it("are exactly the pinned charts and kube-prometheus-stack's subcharts, each listed with its source", () => {
+    // A bumped kube-prometheus-stack may depend on other subchart versions: re-read its Chart.yaml.
+    expect(CHART_PINS.kubePrometheusStack.version).toBe(KPS_SUBCHARTS_OF);
+    const dirs = readdirSync(FIXTURES).filter((d) => statSync(join(FIXTURES, d)).isDirectory()).sort();
+    expect(dirs).toEqual([...pinned, ...Object.values(KPS_SUBCHARTS)].sort());
+    const readme = readFileSync(join(FIXTURES, "README.md"), "utf8");
+    for (const d of dirs) {
+      const [, chart, version] = /^(.*)-(\d+\.\d+\.\d+)$/.exec(d)!;
+      expect(readme).toMatch(new RegExp(`^\\| ${chart} \\| ${version.replace(/\./g, "\\.")} \\| https://github\\.com/`, "m"));
+    }
   });
 });
 
