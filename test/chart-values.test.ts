@@ -70,6 +70,16 @@ describe("Helm values the program sets exist in each pinned chart", () => {
     expect(READ_BY_TEMPLATE.filter((r) => !used.has(r))).toEqual([]);
   });
 
+  it("replaces metrics-server's defaultArgs with the chart's own, changing only the address types", () => {
+    const ms = releases.find((r) => r.inputs.name === "metrics-server")!;
+    const chartArgs = chartDefaults("metrics-server", ms.inputs.version).defaultArgs as string[];
+    const flag = (a: string) => a.split("=")[0];
+    // The chart renders defaultArgs then args: setting the flag in args would pass it twice.
+    expect(ms.inputs.values.args ?? []).toEqual([]);
+    expect(ms.inputs.values.defaultArgs.map(flag)).toEqual(chartArgs.map(flag));
+    expect(ms.inputs.values.defaultArgs.filter((a: string) => !chartArgs.includes(a))).toEqual(["--kubelet-preferred-address-types=InternalIP"]);
+  });
+
   it("passes cluster-autoscaler only flags CA 1.33 defines", () => {
     const ca = releases.find((r) => r.inputs.name === "cluster-autoscaler")!;
     expect(Object.keys(ca.inputs.values.extraArgs).sort()).toEqual(Object.keys(CLUSTER_AUTOSCALER_FLAGS).sort());
