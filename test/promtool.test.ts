@@ -2,7 +2,7 @@
  * The rendered PrometheusRules run by the real Prometheus tooling: `promtool check rules` on every rule file the
  * program renders, and `promtool test rules` unit tests (synthetic series, the rendered rules) for every alert.
  * Runs when `promtool` is on PATH; skipped with the install command when it is not; required under CI=true.
- * One `check rules` and one `test rules` invocation for the whole suite.
+ * One `check rules` invocation, and one `test rules` invocation per tier rendered (growth: every alert; mvp: queue depths).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -225,6 +225,20 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+/** MVP's backlog thresholds (its 8 workers): cleanup > 53 / > 160, enterprise > 20 / > 60; the same depths growth ignores. */
+const MVP_SCENARIOS: Scenario[] = [
+  {
+    name: "mvp backlog: cleanup 54 warns, enterprise 61 pages, priority at 53 is fine",
+    series: { ...gauge("bullmq_queue_waiting", "cleanup", 54), ...gauge("bullmq_queue_waiting", "enterprise", 61), ...gauge("bullmq_queue_waiting", "priority", 53) },
+    cases: [{ at: "15m", alert: "BullmqQueueBacklog", firing: [q("cleanup", "warning"), q("enterprise", "warning"), q("enterprise", "critical")] }],
+  },
+  {
+    name: "mvp backlog: cleanup 161 pages",
+    series: gauge("bullmq_queue_waiting", "cleanup", 161),
+    cases: [{ at: "15m", alert: "BullmqQueueBacklog", firing: [q("cleanup", "warning"), q("cleanup", "critical")] }],
+  },
+];
+
 /** promtool's unit-test file for the scenarios against the given rule files. */
 export function promtoolTestFile(ruleFiles: string[], scenarios: Scenario[]) {
   return {
@@ -255,6 +269,7 @@ describe.skipIf(mode === "skip")("rendered PrometheusRules under promtool", () =
   let dir: string;
   let rules: Record<string, PromRuleGroup[]>;
   let ruleFiles: string[];
+  let mvpQueues: PromRuleGroup[];
   const run = (args: string[]) => {
     try {
       return { ok: true, out: execFileSync(promtool!, args, { cwd: dir, encoding: "utf8", stdio: "pipe" }) };
@@ -268,6 +283,8 @@ describe.skipIf(mode === "skip")("rendered PrometheusRules under promtool", () =
     if (mode === "fail") throw new Error(`promtool is required under CI=true; install it with \`${PROMTOOL_INSTALL}\``);
     // Growth renders every rule set (PgBouncer and Ollama included) with growth's 500-worker thresholds.
     rules = renderedObservability(await runTier("growth", {}, { preview: false })).rules;
+    // MVP's queue rules: the same alerts at its own (8-worker) depths.
+    mvpQueues = renderedObservability(await runTier("mvp", {}, { preview: false })).rules["finishthisidea-queues"];
     dir = mkdtempSync(join(tmpdir(), "promtool-"));
     ruleFiles = Object.keys(rules).map((name) => `${name}.yaml`);
     for (const [name, groups] of Object.entries(rules)) {
@@ -315,6 +332,14 @@ describe.skipIf(mode === "skip")("rendered PrometheusRules under promtool", () =
     const unitFiles = Object.keys(rules).map((name) => `${name}.unit.yaml`);
     writeFileSync(join(dir, "tests.yaml"), stringify(promtoolTestFile(unitFiles, SCENARIOS)));
     const r = run(["test", "rules", "tests.yaml"]);
+    expect(r.out).toMatch(/SUCCESS/);
+    expect(r.ok).toBe(true);
+  });
+
+  it("promtool test rules: MVP's queue alerts fire at MVP's depths", () => {
+    writeFileSync(join(dir, "mvp-queues.unit.yaml"), stringify({ groups: withoutAnnotations(mvpQueues) }));
+    writeFileSync(join(dir, "mvp-tests.yaml"), stringify(promtoolTestFile(["mvp-queues.unit.yaml"], MVP_SCENARIOS)));
+    const r = run(["test", "rules", "mvp-tests.yaml"]);
     expect(r.out).toMatch(/SUCCESS/);
     expect(r.ok).toBe(true);
   });
