@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CHART_PINS } from "../components/cluster/versions";
@@ -30,7 +30,8 @@ const CLUSTER_AUTOSCALER_FLAGS: Record<string, string> = {
   "skip-nodes-with-local-storage": "flags.go:197",
 };
 
-/** kube-prometheus-stack 83.4.2's subcharts (its Chart.yaml `dependencies`), by values key. */
+/** kube-prometheus-stack's subcharts (its Chart.yaml `dependencies` at this version), by values key. */
+const KPS_SUBCHARTS_OF = "83.4.2";
 const KPS_SUBCHARTS: Record<string, string> = {
   grafana: "grafana-11.6.1",
   "kube-state-metrics": "kube-state-metrics-7.2.2",
@@ -69,6 +70,16 @@ describe("Helm values the program sets exist in each pinned chart", () => {
     expect(READ_BY_TEMPLATE.filter((r) => !used.has(r))).toEqual([]);
   });
 
+  it("replaces metrics-server's defaultArgs with the chart's own, changing only the address types", () => {
+    const ms = releases.find((r) => r.inputs.name === "metrics-server")!;
+    const chartArgs = chartDefaults("metrics-server", ms.inputs.version).defaultArgs as string[];
+    const flag = (a: string) => a.split("=")[0];
+    // The chart renders defaultArgs then args: setting the flag in args would pass it twice.
+    expect(ms.inputs.values.args ?? []).toEqual([]);
+    expect(ms.inputs.values.defaultArgs.map(flag)).toEqual(chartArgs.map(flag));
+    expect(ms.inputs.values.defaultArgs.filter((a: string) => !chartArgs.includes(a))).toEqual(["--kubelet-preferred-address-types=InternalIP"]);
+  });
+
   it("passes cluster-autoscaler only flags CA 1.33 defines", () => {
     const ca = releases.find((r) => r.inputs.name === "cluster-autoscaler")!;
     expect(Object.keys(ca.inputs.values.extraArgs).sort()).toEqual(Object.keys(CLUSTER_AUTOSCALER_FLAGS).sort());
@@ -82,6 +93,22 @@ describe("Helm values the program sets exist in each pinned chart", () => {
     // The chart documents these as IMDS-only at 0.27.6 (its deployment template, rendered in queue-processor mode, never reads them).
     expect(imdsOnly).toEqual(expect.arrayContaining(["enableSpotInterruptionDraining", "enableScheduledEventDraining", "enableRebalanceMonitoring", "enableRebalanceDraining"]));
     expect(Object.keys(nth.inputs.values).filter((k) => imdsOnly.includes(k))).toEqual([]);
+  });
+});
+
+describe("the fixtures", () => {
+  const pinned = Object.values(CHART_PINS).map((p) => `${p.chart}-${p.version}`);
+
+  it("are exactly the pinned charts and kube-prometheus-stack's subcharts, each listed with its source", () => {
+    // A bumped kube-prometheus-stack may depend on other subchart versions: re-read its Chart.yaml.
+    expect(CHART_PINS.kubePrometheusStack.version).toBe(KPS_SUBCHARTS_OF);
+    const dirs = readdirSync(FIXTURES).filter((d) => statSync(join(FIXTURES, d)).isDirectory()).sort();
+    expect(dirs).toEqual([...pinned, ...Object.values(KPS_SUBCHARTS)].sort());
+    const readme = readFileSync(join(FIXTURES, "README.md"), "utf8");
+    for (const d of dirs) {
+      const [, chart, version] = /^(.*)-(\d+\.\d+\.\d+)$/.exec(d)!;
+      expect(readme).toMatch(new RegExp(`^\\| ${chart} \\| ${version.replace(/\./g, "\\.")} \\| https://github\\.com/`, "m"));
+    }
   });
 });
 

@@ -1,0 +1,364 @@
+/**
+ * The rendered PrometheusRules run by the real Prometheus tooling: `promtool check rules` on every rule file the
+ * program renders, and `promtool test rules` unit tests (synthetic series, the rendered rules) for every alert.
+ * Runs when `promtool` is on PATH; skipped with the install command when it is not; required under CI=true.
+ * One `check rules` invocation, and one `test rules` invocation per tier rendered (growth: every alert; mvp: queue depths).
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import type { PromRuleGroup } from "../components/observability/prometheus-rules";
+import { runTier } from "./harness";
+import { renderedObservability } from "./rendered-observability";
+
+export const PROMTOOL_INSTALL = "apt-get install prometheus";
+
+/** What a real-tool suite does: run when the tool is there, skip outside CI, fail under CI=true. */
+export function realToolMode(found: boolean, ci: string | undefined): "run" | "skip" | "fail" {
+  if (found) return "run";
+  return ci === "true" ? "fail" : "skip";
+}
+
+function onPath(tool: string): string | undefined {
+  return (process.env.PATH ?? "").split(delimiter).map((d) => join(d, tool)).find((p) => existsSync(p));
+}
+
+// ----- unit tests: synthetic series (1-minute samples) and the alerts expected at a time -----------------------
+
+interface Alert { labels: Record<string, string> }
+interface AlertCase { at: string; alert: string; firing: Alert[] }
+interface Scenario { name: string; series: Record<string, string>; cases: AlertCase[] }
+
+/** Requests per minute: `errors` of them 5xx out of 10000 (the budget of 99.95% is 5 per 10000). */
+const api = (errorsPerMinute: number, minutes: number) => ({
+  'http_requests_total{namespace="api",code="200"}': `0+${10000 - errorsPerMinute}x${minutes}`,
+  'http_requests_total{namespace="api",code="500"}': `0+${errorsPerMinute}x${minutes}`,
+});
+const burn = (long: string, short: string, severity: string): Alert => ({
+  labels: { severity, slo: "api-availability", long_window: long, short_window: short },
+});
+const PAGE_FAST = burn("1h", "5m", "critical");
+const PAGE_SLOW = burn("6h", "30m", "critical");
+const TICKET_3X = burn("1d", "2h", "warning");
+const TICKET_1X = burn("3d", "6h", "warning");
+
+/** A latency histogram whose requests all fall in one bucket (upper bound `le`), 100 a minute. */
+function histogram(metric: string, labels: string, bounds: string[], le: string, minutes: number): Record<string, string> {
+  const at = bounds.indexOf(le);
+  return Object.fromEntries(bounds.map((b, i) => [`${metric}{${labels},le="${b}"}`, i >= at ? `0+100x${minutes}` : `0x${minutes}`]));
+}
+const API_BOUNDS = ["0.05", "0.2", "0.5", "1", "+Inf"];
+const JOB_BOUNDS = ["30", "60", "180", "300", "600", "+Inf"];
+const latency = (q: string, severity: string): Alert => ({ labels: { severity, slo: "api-latency", quantile: q } });
+const jobLatency = (q: string, severity: string): Alert => ({ labels: { severity, slo: "job-duration", queue: "cleanup", quantile: q } });
+const q = (queue: string, severity: string): Alert => ({ labels: { queue, severity } });
+const gauge = (metric: string, queue: string, v: number) => ({ [`${metric}{namespace="workers",queue="${queue}",pod="worker-1"}`]: `${v}x40` });
+
+/**
+ * Growth's thresholds, written out (SLO table x growth's 500 workers): cleanup (45 s jobs) backlog > 3333
+ * warning / > 10000 critical, oldest job > 180 s / > 300 s; enterprise (120 s jobs) backlog > 1250 / > 3750.
+ */
+const SCENARIOS: Scenario[] = [
+  {
+    name: "fast burn (20x the budget): the 1h/5m page fires within minutes, the 6h/30m page by 30 min, and the SLA alert",
+    series: api(100, 40),
+    cases: [
+      { at: "10m", alert: "ApiErrorBudgetBurn", firing: [PAGE_FAST] },
+      { at: "30m", alert: "ApiErrorBudgetBurn", firing: [PAGE_FAST, PAGE_SLOW] },
+      { at: "30m", alert: "ApiErrorRateAboveSla", firing: [{ labels: { severity: "warning", slo: "api-error-rate" } }] },
+    ],
+  },
+  {
+    name: "slow page burn (8x): the 6h/30m page fires, the 1h/5m page stays silent",
+    series: api(40, 40),
+    cases: [{ at: "30m", alert: "ApiErrorBudgetBurn", firing: [PAGE_SLOW] }],
+  },
+  {
+    name: "slow burn (4x): the tickets fire (1d/2h after its hour, 3d/6h after three), both pages stay silent",
+    series: api(20, 195),
+    cases: [
+      { at: "30m", alert: "ApiErrorBudgetBurn", firing: [] },
+      { at: "2h", alert: "ApiErrorBudgetBurn", firing: [TICKET_3X] },
+      { at: "3h10m", alert: "ApiErrorBudgetBurn", firing: [TICKET_3X, TICKET_1X] },
+    ],
+  },
+  {
+    name: "burning exactly the budget (1x): every burn-rate and SLA alert stays silent",
+    series: api(5, 195),
+    cases: [
+      { at: "30m", alert: "ApiErrorRateAboveSla", firing: [] },
+      // Past the 3h `for` of the slowest (1x) ticket.
+      { at: "3h10m", alert: "ApiErrorBudgetBurn", firing: [] },
+    ],
+  },
+  {
+    name: "API latency: every request between 0.5 s and 1 s breaks p50, p95 and p99",
+    series: histogram("http_request_duration_seconds_bucket", 'namespace="api"', API_BOUNDS, "1", 30),
+    cases: [
+      { at: "20m", alert: "ApiLatencyP50AboveSlo", firing: [latency("p50", "warning")] },
+      { at: "20m", alert: "ApiLatencyP95AboveSlo", firing: [latency("p95", "warning")] },
+      { at: "20m", alert: "ApiLatencyP99AboveSlo", firing: [latency("p99", "critical")] },
+    ],
+  },
+  {
+    name: "API latency: every request under 50 ms breaks nothing",
+    series: histogram("http_request_duration_seconds_bucket", 'namespace="api"', API_BOUNDS, "0.05", 30),
+    cases: ["P50", "P95", "P99"].map((k) => ({ at: "20m", alert: `ApiLatency${k}AboveSlo`, firing: [] })),
+  },
+  {
+    name: "cleanup job duration: every job between 300 s and 600 s breaks p50, p95 and p99",
+    series: histogram("bullmq_job_duration_seconds_bucket", 'namespace="workers",queue="cleanup"', JOB_BOUNDS, "600", 40),
+    cases: [
+      { at: "30m", alert: "JobDurationP50AboveSla", firing: [jobLatency("p50", "warning")] },
+      { at: "30m", alert: "JobDurationP95AboveSla", firing: [jobLatency("p95", "warning")] },
+      { at: "30m", alert: "JobDurationP99AboveSla", firing: [jobLatency("p99", "critical")] },
+    ],
+  },
+  {
+    name: "cleanup job duration: every job under 30 s breaks nothing",
+    series: histogram("bullmq_job_duration_seconds_bucket", 'namespace="workers",queue="cleanup"', JOB_BOUNDS, "30", 40),
+    cases: ["P50", "P95", "P99"].map((k) => ({ at: "30m", alert: `JobDuration${k}AboveSla`, firing: [] })),
+  },
+  {
+    name: "backlog just over growth's warning depth for cleanup (3334) and enterprise (1251)",
+    series: { ...gauge("bullmq_queue_waiting", "cleanup", 3334), ...gauge("bullmq_queue_waiting", "enterprise", 1251), ...gauge("bullmq_queue_waiting", "template", 100) },
+    cases: [{ at: "15m", alert: "BullmqQueueBacklog", firing: [q("cleanup", "warning"), q("enterprise", "warning")] }],
+  },
+  {
+    name: "backlog over the critical depth (cleanup 10001, enterprise 3751); at the warning depth itself (3333) nothing",
+    series: { ...gauge("bullmq_queue_waiting", "cleanup", 10001), ...gauge("bullmq_queue_waiting", "enterprise", 3751), ...gauge("bullmq_queue_waiting", "priority", 3333) },
+    cases: [{ at: "15m", alert: "BullmqQueueBacklog", firing: [q("cleanup", "warning"), q("cleanup", "critical"), q("enterprise", "warning"), q("enterprise", "critical")] }],
+  },
+  {
+    name: "oldest waiting job: cleanup 181 s warns, enterprise 481 s pages, priority at 180 s is fine",
+    series: {
+      ...gauge("bullmq_queue_oldest_waiting_age_seconds", "cleanup", 181),
+      ...gauge("bullmq_queue_oldest_waiting_age_seconds", "enterprise", 481),
+      ...gauge("bullmq_queue_oldest_waiting_age_seconds", "priority", 180),
+    },
+    cases: [{ at: "5m", alert: "BullmqQueueOldestJobWaiting", firing: [q("cleanup", "warning"), q("enterprise", "warning"), q("enterprise", "critical")] }],
+  },
+  {
+    name: "failed jobs: cleanup 2 in 102 (2%) warns, enterprise 10 in 110 (9%) pages, template with none is fine",
+    series: {
+      'bullmq_jobs_completed_total{namespace="workers",queue="cleanup"}': "0+100x40",
+      'bullmq_jobs_failed_total{namespace="workers",queue="cleanup"}': "0+2x40",
+      'bullmq_jobs_completed_total{namespace="workers",queue="enterprise"}': "0+100x40",
+      'bullmq_jobs_failed_total{namespace="workers",queue="enterprise"}': "0+10x40",
+      'bullmq_jobs_completed_total{namespace="workers",queue="template"}': "0+100x40",
+      'bullmq_jobs_failed_total{namespace="workers",queue="template"}': "0x40",
+    },
+    cases: [{ at: "20m", alert: "BullmqQueueFailedJobs", firing: [q("cleanup", "warning"), q("enterprise", "warning"), q("enterprise", "critical")] }],
+  },
+  {
+    name: "no consumer: cleanup has waiting jobs and no worker, enterprise no worker metrics at all, template is served",
+    series: {
+      ...gauge("bullmq_active_workers", "cleanup", 0), ...gauge("bullmq_queue_waiting", "cleanup", 5),
+      ...gauge("bullmq_active_workers", "template", 3), ...gauge("bullmq_queue_waiting", "template", 5),
+      ...gauge("bullmq_active_workers", "priority", 0), ...gauge("bullmq_queue_waiting", "priority", 0),
+    },
+    cases: [{
+      at: "10m",
+      alert: "BullmqQueueNoConsumer",
+      // absent() carries the selector's equality labels, so the enterprise alert has the namespace too.
+      firing: [q("cleanup", "critical"), { labels: { queue: "enterprise", namespace: "workers", severity: "critical" } }],
+    }],
+  },
+  {
+    name: "worker memory: 95% of the limit warns, 80% does not",
+    series: {
+      'container_memory_working_set_bytes{namespace="workers",pod="worker-1",container="worker",image="w:1"}': "950x20",
+      'kube_pod_container_resource_limits{namespace="workers",pod="worker-1",container="worker",resource="memory"}': "1000x20",
+      'container_memory_working_set_bytes{namespace="workers",pod="worker-2",container="worker",image="w:1"}': "800x20",
+      'kube_pod_container_resource_limits{namespace="workers",pod="worker-2",container="worker",resource="memory"}': "1000x20",
+    },
+    cases: [{ at: "10m", alert: "WorkerMemoryNearLimit", firing: [{ labels: { namespace: "workers", pod: "worker-1", container: "worker", severity: "warning" } }] }],
+  },
+  {
+    name: "PgBouncer down, and a client waiting 1 whole second (the exporter's resolution) fires the wait alert",
+    series: {
+      'pgbouncer_up{namespace="pgbouncer",pod="pgbouncer-1"}': "0x10",
+      'pgbouncer_up{namespace="pgbouncer",pod="pgbouncer-2"}': "1x10",
+      'pgbouncer_pools_client_maxwait_seconds{namespace="pgbouncer",pod="pgbouncer-1",database="finishthisidea",user="app"}': "1x10",
+      'pgbouncer_pools_client_maxwait_seconds{namespace="pgbouncer",pod="pgbouncer-1",database="pgbouncer",user="pgbouncer"}': "0x10",
+    },
+    cases: [
+      { at: "5m", alert: "PgBouncerDown", firing: [{ labels: { namespace: "pgbouncer", pod: "pgbouncer-1", severity: "critical" } }] },
+      { at: "5m", alert: "PgBouncerClientsWaiting", firing: [{ labels: { database: "finishthisidea", severity: "warning" } }] },
+    ],
+  },
+  {
+    name: "PgBouncer healthy: up, no client waiting",
+    series: {
+      'pgbouncer_up{namespace="pgbouncer",pod="pgbouncer-1"}': "1x10",
+      'pgbouncer_pools_client_maxwait_seconds{namespace="pgbouncer",pod="pgbouncer-1",database="finishthisidea",user="app"}': "0x10",
+    },
+    cases: [{ at: "5m", alert: "PgBouncerDown", firing: [] }, { at: "5m", alert: "PgBouncerClientsWaiting", firing: [] }],
+  },
+  {
+    name: "PgBouncer exporter not scraped at all",
+    series: { 'up{job="other"}': "1x10" },
+    cases: [{ at: "5m", alert: "PgBouncerDown", firing: [{ labels: { namespace: "pgbouncer", severity: "critical" } }] }],
+  },
+  {
+    name: "Ollama: 2 of 3 replicas ready reduces capacity; 0 of 3 is down",
+    series: {
+      'kube_statefulset_status_replicas_ready{namespace="ollama",statefulset="ollama"}': "2x15 0x30",
+      'kube_statefulset_replicas{namespace="ollama",statefulset="ollama"}': "3x45",
+    },
+    cases: [
+      { at: "12m", alert: "OllamaReplicasUnavailable", firing: [{ labels: { namespace: "ollama", statefulset: "ollama", severity: "warning" } }] },
+      { at: "12m", alert: "OllamaDown", firing: [] },
+      { at: "30m", alert: "OllamaDown", firing: [{ labels: { namespace: "ollama", statefulset: "ollama", severity: "critical" } }] },
+    ],
+  },
+  {
+    name: "Ollama: all replicas ready",
+    series: {
+      'kube_statefulset_status_replicas_ready{namespace="ollama",statefulset="ollama"}': "3x20",
+      'kube_statefulset_replicas{namespace="ollama",statefulset="ollama"}': "3x20",
+    },
+    cases: [{ at: "15m", alert: "OllamaReplicasUnavailable", firing: [] }, { at: "15m", alert: "OllamaDown", firing: [] }],
+  },
+];
+
+/** MVP's backlog thresholds (its 8 workers): cleanup > 53 / > 160, enterprise > 20 / > 60; the same depths growth ignores. */
+const MVP_SCENARIOS: Scenario[] = [
+  {
+    name: "mvp backlog: cleanup 54 warns, enterprise 61 pages, priority at 53 is fine",
+    series: { ...gauge("bullmq_queue_waiting", "cleanup", 54), ...gauge("bullmq_queue_waiting", "enterprise", 61), ...gauge("bullmq_queue_waiting", "priority", 53) },
+    cases: [{ at: "15m", alert: "BullmqQueueBacklog", firing: [q("cleanup", "warning"), q("enterprise", "warning"), q("enterprise", "critical")] }],
+  },
+  {
+    name: "mvp backlog: cleanup 161 pages",
+    series: gauge("bullmq_queue_waiting", "cleanup", 161),
+    cases: [{ at: "15m", alert: "BullmqQueueBacklog", firing: [q("cleanup", "warning"), q("cleanup", "critical")] }],
+  },
+];
+
+/** promtool's unit-test file for the scenarios against the given rule files. */
+export function promtoolTestFile(ruleFiles: string[], scenarios: Scenario[]) {
+  return {
+    rule_files: ruleFiles,
+    evaluation_interval: "1m",
+    tests: scenarios.map((s) => ({
+      name: s.name,
+      interval: "1m",
+      input_series: Object.entries(s.series).map(([series, values]) => ({ series, values })),
+      alert_rule_test: s.cases.map((c) => ({ eval_time: c.at, alertname: c.alert, exp_alerts: c.firing.map((a) => ({ exp_labels: a.labels })) })),
+    })),
+  };
+}
+
+/**
+ * The rendered groups without annotations, for the unit tests only: promtool compares annotations verbatim
+ * and they are prose with `$value` in them. `check rules` runs on the files exactly as rendered.
+ */
+function withoutAnnotations(groups: PromRuleGroup[]): PromRuleGroup[] {
+  return groups.map((g) => ({ ...g, rules: g.rules.map(({ annotations: _a, ...r }) => r) }));
+}
+
+const promtool = onPath("promtool");
+const mode = realToolMode(promtool !== undefined, process.env.CI);
+if (mode === "skip") console.warn(`promtool not found: the Prometheus rule suite is skipped; install it with \`${PROMTOOL_INSTALL}\``);
+
+describe.skipIf(mode === "skip")("rendered PrometheusRules under promtool", () => {
+  let dir: string;
+  let rules: Record<string, PromRuleGroup[]>;
+  let ruleFiles: string[];
+  let mvpQueues: PromRuleGroup[];
+  const run = (args: string[]) => {
+    try {
+      return { ok: true, out: execFileSync(promtool!, args, { cwd: dir, encoding: "utf8", stdio: "pipe" }) };
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string };
+      return { ok: false, out: `${err.stdout ?? ""}${err.stderr ?? ""}` };
+    }
+  };
+
+  beforeAll(async () => {
+    if (mode === "fail") throw new Error(`promtool is required under CI=true; install it with \`${PROMTOOL_INSTALL}\``);
+    // Growth renders every rule set (PgBouncer and Ollama included) with growth's 500-worker thresholds.
+    rules = renderedObservability(await runTier("growth", {}, { preview: false })).rules;
+    // MVP's queue rules: the same alerts at its own (8-worker) depths.
+    mvpQueues = renderedObservability(await runTier("mvp", {}, { preview: false })).rules["finishthisidea-queues"];
+    dir = mkdtempSync(join(tmpdir(), "promtool-"));
+    ruleFiles = Object.keys(rules).map((name) => `${name}.yaml`);
+    for (const [name, groups] of Object.entries(rules)) {
+      writeFileSync(join(dir, `${name}.yaml`), stringify({ groups }));
+      writeFileSync(join(dir, `${name}.unit.yaml`), stringify({ groups: withoutAnnotations(groups) }));
+    }
+  });
+  afterAll(() => {
+    // KEEP_PROMTOOL_DIR=1 keeps the rendered files (path printed) to rerun promtool by hand.
+    if (dir && !process.env.KEEP_PROMTOOL_DIR) rmSync(dir, { recursive: true, force: true });
+    else if (dir) console.log(dir);
+  });
+
+  it("renders the six rule sets", () => {
+    expect(Object.keys(rules).sort()).toEqual([
+      "finishthisidea-api-slo", "finishthisidea-jobs-slo", "finishthisidea-ollama", "finishthisidea-pgbouncer", "finishthisidea-queues", "finishthisidea-workers",
+    ]);
+  });
+
+  it("promtool check rules accepts every rendered rule file", () => {
+    const r = run(["check", "rules", ...ruleFiles]);
+    expect(r.out).not.toMatch(/FAILED/);
+    expect(r.ok).toBe(true);
+  });
+
+  it("promtool check rules rejects a broken rule (the check can fail)", () => {
+    writeFileSync(join(dir, "broken.yaml"), stringify({ groups: [{ name: "b", rules: [{ alert: "Broken", expr: "sum(rate(x[5m])" }] }] }));
+    const r = run(["check", "rules", "broken.yaml"]);
+    expect(r.ok).toBe(false);
+    expect(r.out).toMatch(/FAILED/);
+  });
+
+  it("has a unit test for every rendered alert, firing and silent", () => {
+    const alerts = new Set(Object.values(rules).flat().flatMap((g) => g.rules).flatMap((x) => (x.alert ? [x.alert] : [])));
+    const cases = SCENARIOS.flatMap((s) => s.cases);
+    const fired = new Set(cases.filter((c) => c.firing.length > 0).map((c) => c.alert));
+    const silent = new Set(cases.filter((c) => c.firing.length === 0).map((c) => c.alert));
+    // Alerts whose silent case is another severity or queue staying out of the firing list.
+    for (const a of ["BullmqQueueBacklog", "BullmqQueueOldestJobWaiting", "BullmqQueueFailedJobs", "BullmqQueueNoConsumer", "WorkerMemoryNearLimit"]) silent.add(a);
+    expect([...alerts].filter((a) => !fired.has(a))).toEqual([]);
+    expect([...alerts].filter((a) => !silent.has(a))).toEqual([]);
+  });
+
+  it("promtool test rules: every alert fires on its condition and stays silent otherwise", () => {
+    const unitFiles = Object.keys(rules).map((name) => `${name}.unit.yaml`);
+    writeFileSync(join(dir, "tests.yaml"), stringify(promtoolTestFile(unitFiles, SCENARIOS)));
+    const r = run(["test", "rules", "tests.yaml"]);
+    expect(r.out).toMatch(/SUCCESS/);
+    expect(r.ok).toBe(true);
+  });
+
+  it("promtool test rules: MVP's queue alerts fire at MVP's depths", () => {
+    writeFileSync(join(dir, "mvp-queues.unit.yaml"), stringify({ groups: withoutAnnotations(mvpQueues) }));
+    writeFileSync(join(dir, "mvp-tests.yaml"), stringify(promtoolTestFile(["mvp-queues.unit.yaml"], MVP_SCENARIOS)));
+    const r = run(["test", "rules", "mvp-tests.yaml"]);
+    expect(r.out).toMatch(/SUCCESS/);
+    expect(r.ok).toBe(true);
+  });
+
+  it("promtool test rules catches a wrong expectation (the unit tests can fail)", () => {
+    const wrong: Scenario = { name: "wrong", series: api(5, 30), cases: [{ at: "20m", alert: "ApiErrorBudgetBurn", firing: [PAGE_FAST] }] };
+    writeFileSync(join(dir, "wrong.yaml"), stringify(promtoolTestFile(Object.keys(rules).map((n) => `${n}.unit.yaml`), [wrong])));
+    const r = run(["test", "rules", "wrong.yaml"]);
+    expect(r.ok).toBe(false);
+    expect(r.out).toMatch(/FAILED/);
+  });
+});
+
+describe("real-tool suite mode", () => {
+  it("runs when found, skips outside CI, fails under CI=true", () => {
+    expect(realToolMode(true, "true")).toBe("run");
+    expect(realToolMode(true, undefined)).toBe("run");
+    expect(realToolMode(false, undefined)).toBe("skip");
+    expect(realToolMode(false, "false")).toBe("skip");
+    expect(realToolMode(false, "true")).toBe("fail");
+  });
+});
