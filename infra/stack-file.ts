@@ -45,7 +45,7 @@ function parseYaml(text: string, shown: string): unknown {
   try {
     return parse(text);
   } catch (e) {
-    return fail(`${shown}: is not valid YAML: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`);
+    return fail(`${shown}: is not valid YAML: ${(e instanceof Error ? e.message : String(e)).split("\n")[0].replace(/:$/, "")}`);
   }
 }
 

@@ -26,8 +26,9 @@ export function writeAll(stream: NodeJS.WritableStream, text: string): Promise<v
   });
 }
 
-export const out = (text: string) => writeAll(process.stdout, text.endsWith("\n") ? text : `${text}\n`);
-export const err = (text: string) => writeAll(process.stderr, text.endsWith("\n") ? text : `${text}\n`);
+/** Like console.log / console.error (one line break added), but awaitable until written. */
+export const out = (text: string) => writeAll(process.stdout, `${text}\n`);
+export const err = (text: string) => writeAll(process.stderr, `${text}\n`);
 
 /**
  * The directory the user ran the command in. `npm run` starts scripts in the package root and records the
@@ -35,6 +36,12 @@ export const err = (text: string) => writeAll(process.stderr, text.endsWith("\n"
  */
 export function invocationDir(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
   return env.npm_lifecycle_event !== undefined && env.INIT_CWD ? path.resolve(env.INIT_CWD) : cwd;
+}
+
+/** Resolves once everything written so far to stdout and stderr (console.log included) has been handed on. */
+export function drained(): Promise<void> {
+  // Writes to a stream complete in order: an empty write's callback fires after every earlier one.
+  return Promise.all([writeAll(process.stdout, ""), writeAll(process.stderr, "")]).then(() => undefined);
 }
 
 /**
@@ -55,5 +62,8 @@ export function runCommand(main: () => Promise<number>, usage: string, describe:
         return 1;
       },
     )
-    .then((code) => process.exit(code));
+    .then(async (code) => {
+      await drained();
+      process.exit(code);
+    });
 }
