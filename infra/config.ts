@@ -6,7 +6,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { GPU_INSTANCE_SPECS, maxDbConnections } from "../components/k8s";
-import { MAX_OLLAMA_MODELS, availabilityZoneProblems, ollamaModelProblems, publicAccessCidrProblems, vpcCidrProblems, type Problem } from "./config-checks";
+import {
+  MAX_OLLAMA_MODELS,
+  availabilityZoneProblems,
+  costPolicyProblems,
+  ollamaModelProblems,
+  publicAccessCidrProblems,
+  vpcCidrProblems,
+  type Problem,
+} from "./config-checks";
 import { describeIssues, ourWords, show } from "./config-messages";
 import { KNOWN_REGIONS, TIERS, TIER_NAMES, type TierName, type TierPreset } from "./tiers";
 
@@ -230,6 +238,7 @@ export function resolveConfig(raw: RawConfig, project: string, stack: string): P
     throw new ConfigError(problems);
   }
   problems.push(...presetProblems(preset.data, settings.primaryRegion).map(word(overrideKey)));
+  problems.push(...costPolicyProblems(preset.data, settings.tier).map(word(overrideKey)));
   problems.push(...vpcCidrProblems(settings.vpcCidr, preset.data.database.replicaRegions).map(word(key)));
   if (problems.length > 0) throw new ConfigError(problems);
 
