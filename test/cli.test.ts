@@ -163,10 +163,11 @@ describe("through a pipe", () => {
   }, 120_000);
 
   it("prints --help for every command and exits 0", async () => {
-    for (const tool of ["plan", "promote", "bench"]) {
-      const { code, stdout } = await runTool([path.join(ROOT, `tools/${tool}.ts`), "--help"]);
-      expect(code, tool).toBe(0);
-      expect(stdout, tool).toMatch(new RegExp(`^usage: npm run ${tool}`));
-    }
+    const tools = ["plan", "promote", "bench"];
+    const runs = await Promise.all(tools.map((tool) => runTool([path.join(ROOT, `tools/${tool}.ts`), "--help"])));
+    runs.forEach(({ code, stdout }, i) => {
+      expect(code, tools[i]).toBe(0);
+      expect(stdout, tools[i]).toMatch(new RegExp(`^usage: npm run ${tools[i]}`));
+    });
   }, 120_000);
 });
