@@ -161,5 +161,9 @@ export function readStackFile(stackOrPath: string, options: ReadOptions = {}): S
   if (!isMapping(doc)) return fail(`${where}: is ${kindOf(doc)} at the top level; ${expected}`);
   if (!("config" in doc)) fail(`${where}: has no config: key (top-level keys: ${Object.keys(doc).join(", ")}); ${expected}`);
   if (!isMapping(doc.config)) return fail(`${where}: config: is ${kindOf(doc.config)}; expected a mapping of ${project}:<key>: <value> entries`);
-  return { project, stack: target.stack, file: target.file, raw: rawConfigFrom(doc.config, where, project) };
+  const raw = rawConfigFrom(doc.config, where, project);
+  if (Object.keys(raw.values).length === 0 && Object.keys(raw.secrets).length === 0) {
+    fail(`${where}: sets no ${project}:* keys (found ${Object.keys(doc.config).join(", ") || "none"}); expected at least ${project}:tier, ${project}:domain and the other required keys (README, config keys)`);
+  }
+  return { project, stack: target.stack, file: target.file, raw };
 }

@@ -51,6 +51,7 @@ describe("stack files wrong as files", () => {
     ["Pulumi.latin1.yaml", Buffer.from("config:\n  finishthisidea:costCenter: caf\xe9\n", "latin1"), "Pulumi.latin1.yaml: is not a text file (binary content); expected a YAML file"],
     ["Pulumi.yamlerror.yaml", "config:\n  finishthisidea:tier: mvp\n finishthisidea:domain: x\n", "Pulumi.yamlerror.yaml: is not valid YAML: All mapping items must start at the same column at line 3, column 1"],
     ["Pulumi.dupes.yaml", "config: {finishthisidea:tier: mvp, finishthisidea:tier: growth}\n", "Pulumi.dupes.yaml: is not valid YAML: Map keys must be unique at line 1, column 36"],
+    ["Pulumi.providersonly.yaml", "config:\n  aws:region: us-east-1\n", "Pulumi.providersonly.yaml: sets no finishthisidea:* keys (found aws:region); expected at least finishthisidea:tier, finishthisidea:domain and the other required keys (README, config keys)"],
     ["Pulumi.secure.yaml", "config:\n  finishthisidea:domain:\n    secure: AAAB\n", "Pulumi.secure.yaml: finishthisidea:domain is encrypted, but only cloudflareApiToken, kubeconfig may be secrets"],
   ];
   it.each(FILES)("%s", (name, content, expected) => {

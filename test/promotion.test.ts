@@ -134,6 +134,8 @@ describe("computePromotion", () => {
     expect(refusal(input({ last: succeeded(latest) }))[0]).toContain('.api is "latest"');
     const noModels = config({ ...stagingValues, [MODELS]: [] });
     expect(refusal(input({ last: succeeded(noModels) }))[0]).toContain(`staging's ${MODELS} is []`);
+    const unpinned = config({ ...stagingValues, [MODELS]: ["codellama", "llama3.1:latest", "qwen2.5-coder:7b"] });
+    expect(refusal(input({ last: succeeded(unpinned) }))).toEqual([`staging's ${MODELS} has models without a pinned tag (codellama, llama3.1:latest): only pinned tags such as codellama:7b are promoted`]);
   });
 
   it("never promotes a secret", () => {

@@ -156,6 +156,10 @@ function valueProblems(key: string, value: unknown, stack: string): string[] {
   } else if (key.endsWith(":ollamaModels")) {
     if (!Array.isArray(value) || value.length === 0 || !value.every((m) => typeof m === "string" && m !== "")) {
       problems.push(`${stack}'s ${key} is ${show(value)}: expected a non-empty list of model names`);
+    } else {
+      // Models are versions like images: only pinned tags (`name:tag`, not latest) are promoted.
+      const unpinned = value.filter((m) => !/:[^:/]+$/.test(m) || m.endsWith(":latest"));
+      if (unpinned.length > 0) problems.push(`${stack}'s ${key} has models without a pinned tag (${unpinned.join(", ")}): only pinned tags such as codellama:7b are promoted`);
     }
   }
   return problems;
