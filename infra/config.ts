@@ -52,6 +52,12 @@ const ollamaModel = z
   .regex(new RegExp(`^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)?:${TAG}$`), { error: "a model with a pinned tag such as codellama:7b (without a tag Ollama pulls `latest`)" })
   .refine((m) => !m.endsWith(":latest"), { error: "a pinned tag such as codellama:7b, never `latest`" });
 
+const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti)?$/, { error: "a Kubernetes quantity such as 500m or 4Gi" });
+const podResources = z.strictObject({
+  requests: z.strictObject({ cpu: quantity, memory: quantity }),
+  limits: z.strictObject({ cpu: quantity, memory: quantity }),
+});
+
 const presetSchema = z.strictObject({
   network: z.strictObject({ natGateways: intRange(1, 3, " (one per AZ at most)") }),
   api: z.strictObject({ instanceType, nodes: nodeGroupSize(1), replicas: range(1) }),
@@ -60,6 +66,7 @@ const presetSchema = z.strictObject({
     spotInstanceTypes: z.array(instanceType, { error: "a list of instance types" }).min(4, { error: "at least 4 instance types (spot diversification)" }),
     nodes: nodeGroupSize(0),
     replicas: range(1),
+    resources: podResources,
   }),
   gpu: z.strictObject({ instanceType, gpuType: text("nvidia-a10g"), nodes: nodeGroupSize(0), ollamaReplicas: int(0) }),
   database: z.strictObject({
@@ -84,6 +91,11 @@ const presetSchema = z.strictObject({
   }),
   pgbouncer: z.strictObject({ replicas: int(1) }),
   storage: z.strictObject({ replicaRegions: regionList }),
+  prometheus: z.strictObject({
+    requests: z.strictObject({ cpu: quantity, memory: quantity }),
+    limits: z.strictObject({ memory: quantity }),
+    storageGi: int(10),
+  }),
   monthlyBudgetUsd: z.number({ error: "a number of USD" }).positive({ error: "a positive number of USD" }),
 });
 

@@ -3,6 +3,7 @@
  * (Alerting), and kube-prometheus-stack with the SLO rules, scrapes and dashboards (Observability), with
  * Alertmanager publishing to the same topic the alarms use.
  */
+import { DEFAULT_STORAGE_CLASS } from "../components/cluster";
 import { Alerting, Observability } from "../components/observability";
 import { alarmThresholds } from "./alarm-thresholds";
 import { apiLoadBalancerName, type DataServices, type PlatformContext, type StackOutputs, type WorkloadServices } from "./contracts";
@@ -35,6 +36,9 @@ export function createObservability(ctx: PlatformContext, data: DataServices, wo
     alertTopicArn: alerting.topicArn,
     alertTopicKmsKeyArn: alerting.kmsKeyArn,
     oidc: ctx.cluster.oidc,
+    prometheus: { storageGi: p.prometheus.storageGi, resources: { requests: p.prometheus.requests, limits: p.prometheus.limits } },
+    // The cluster's gp3 default class when this stack creates the cluster; an existing cluster's own default otherwise.
+    storageClassName: ctx.cluster.name ? DEFAULT_STORAGE_CLASS : undefined,
   }, { parent: ctx.parent, providers: [ctx.aws.get("observability"), ctx.cluster.provider] });
 
   return { outputs: { alertTopicArn: alerting.topicArn } };

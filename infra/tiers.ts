@@ -10,7 +10,8 @@
  *   2x-4x in count on nodes 2x-4x larger, Redis doubles its shards per step so each shard's write load stays
  *   near Growth's, and replicas follow users into every region the buckets already serve.
  * - Node group maxima follow from pod maxima: API pods request ~1 vCPU, so max API nodes ~= max pods / (vCPUs - 1);
- *   worker pods request 2 vCPU / 4 GiB, so a node holds ~(vCPUs / 2 - 1) workers.
+ *   worker pods request 2 vCPU / 4 GiB, so a node holds ~(vCPUs / 2 - 1) workers, or fewer where memory after
+ *   kube-reserved binds first (c5.4xlarge: 6). `npm run plan` rehearses every pool at max scale (rehearsal/).
  * - Budgets are the monthly ceiling for the baseline (expected) footprint with headroom; the cost estimate
  *   checks the program against them. Set at ~2x the estimate of the baseline with its data stores (cost/estimate.ts:
  *   mvp ~$890, growth ~$9.8k, scale ~$31k, enterprise ~$106k), the rest left for usage-billed traffic (CloudFront,
@@ -50,11 +51,13 @@ export interface TierPreset {
   workers: {
     /** The plan's worker instance type; listed first in spotInstanceTypes. */
     instanceType: string;
-    /** Diversified spot pool (at least 4 types) so one reclaimed type does not starve the fleet. */
+    /** Diversified spot pool (at least 4 types, one vCPU/memory shape: components/cluster/instance-shapes.ts) so one reclaimed type does not starve the fleet. */
     spotInstanceTypes: string[];
     nodes: NodeGroupSize;
     /** KEDA bounds for the worker Deployment. */
     replicas: Range;
+    /** Each worker pod's requests and limits; the requests must fit every spot type (npm run plan rehearses it). */
+    resources: PodResources;
   };
   gpu: {
     instanceType: string;
@@ -72,19 +75,41 @@ export interface TierPreset {
     /** Regions that receive a replica of the primary region's bucket (never the primary region). */
     replicaRegions: string[];
   };
+  /** Prometheus (kube-prometheus-stack) on the system pool: requests, memory limit, volume per replica. */
+  prometheus: { requests: { cpu: string; memory: string }; limits: { memory: string }; storageGi: number };
   /** Monthly budget in USD for the baseline footprint. */
   monthlyBudgetUsd: number;
 }
 
+export interface PodResources {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
+}
+
+/**
+ * A worker pod as the scaling plan sizes it (2 vCPU / 4 GiB request, bursting to 4 vCPU): fits the 8+ vCPU
+ * worker types of Growth and above.
+ */
+const WORKER_POD: PodResources = { requests: { cpu: "2", memory: "4Gi" }, limits: { cpu: "4", memory: "4Gi" } };
+/** Prometheus as the larger tiers run it: 1 CPU / 4 GiB, up to 8 GiB, 100 GiB of TSDB per replica. */
+const PROMETHEUS = { requests: { cpu: "1", memory: "4Gi" }, limits: { memory: "8Gi" }, storageGi: 100 };
+
 export const TIERS: Record<TierName, TierPreset> = {
   mvp: {
     network: { natGateways: 1 },
-    api: { instanceType: "t3.medium", nodes: { min: 2, max: 4, desired: 2 }, replicas: { min: 2, max: 6 } },
+    // api.nodes.max 6 (was 4): at max scale the 6 API pods (1 CPU each), PgBouncer, the add-on controllers,
+    // CoreDNS and the monitoring stack need 6 t3.medium nodes (1750m CPU / ~3 GiB allocatable each); with 4 the
+    // rehearsal left 2 API pods Pending. The minimum (2) and the baseline cost are unchanged.
+    api: { instanceType: "t3.medium", nodes: { min: 2, max: 6, desired: 2 }, replicas: { min: 2, max: 6 } },
     workers: {
       instanceType: "t3.large",
       spotInstanceTypes: ["t3.large", "t3a.large", "m5.large", "m5a.large"],
       nodes: { min: 2, max: 8, desired: 4 },
       replicas: { min: 2, max: 8 },
+      // 1500m CPU request (was 2): every MVP worker type has 2 vCPU, of which 1750m is allocatable after EKS's
+      // kube-reserved (70m) and the node agents (180m); a 2-CPU request never scheduled. One worker per node, as the
+      // plan's "t3.large (2 vCPU, 8GB)" workers intend; the limit (2) lets it use the whole node when idle.
+      resources: { requests: { cpu: "1500m", memory: "4Gi" }, limits: { cpu: "2", memory: "4Gi" } },
     },
     gpu: { instanceType: "g4dn.2xlarge", gpuType: "nvidia-tesla-t4", nodes: { min: 1, max: 2, desired: 1 }, ollamaReplicas: 1 },
     database: {
@@ -105,6 +130,9 @@ export const TIERS: Record<TierName, TierPreset> = {
     redis: { nodeType: "cache.t3.medium", clusterMode: false, shards: 1, replicasPerShard: 0, snapshotRetentionDays: 1 },
     pgbouncer: { replicas: 2 },
     storage: { replicaRegions: ["us-west-2"] },
+    // 500m / 1536Mi request, 2560Mi limit, 50 GiB (was 1 CPU / 4Gi / 8Gi / 100 GiB): a t3.medium system node has
+    // ~3 GiB allocatable, so a 4Gi request never scheduled; MVP's few hundred series fit well under 1.5 GiB.
+    prometheus: { requests: { cpu: "500m", memory: "1536Mi" }, limits: { memory: "2560Mi" }, storageGi: 50 },
     monthlyBudgetUsd: 1_500,
   },
   growth: {
@@ -112,9 +140,10 @@ export const TIERS: Record<TierName, TierPreset> = {
     api: { instanceType: "c5.xlarge", nodes: { min: 7, max: 17, desired: 7 }, replicas: { min: 20, max: 50 } },
     workers: {
       instanceType: "c5.2xlarge",
-      spotInstanceTypes: ["c5.2xlarge", "c5a.2xlarge", "c5d.2xlarge", "c6i.2xlarge", "m5.2xlarge"],
+      spotInstanceTypes: ["c5.2xlarge", "c5a.2xlarge", "c5d.2xlarge", "c6i.2xlarge", "c6a.2xlarge"],
       nodes: { min: 34, max: 167, desired: 34 },
       replicas: { min: 100, max: 500 },
+      resources: WORKER_POD,
     },
     gpu: { instanceType: "g5.2xlarge", gpuType: "nvidia-a10g", nodes: { min: 2, max: 6, desired: 3 }, ollamaReplicas: 3 },
     database: {
@@ -132,6 +161,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     redis: { nodeType: "cache.r6g.large", clusterMode: true, shards: 3, replicasPerShard: 1, snapshotRetentionDays: 7 },
     pgbouncer: { replicas: 3 },
     storage: { replicaRegions: ["us-west-2", "eu-west-1"] },
+    prometheus: PROMETHEUS,
     monthlyBudgetUsd: 20_000,
   },
   scale: {
@@ -139,9 +169,13 @@ export const TIERS: Record<TierName, TierPreset> = {
     api: { instanceType: "c5.2xlarge", nodes: { min: 6, max: 15, desired: 6 }, replicas: { min: 40, max: 100 } },
     workers: {
       instanceType: "c5.4xlarge",
-      spotInstanceTypes: ["c5.4xlarge", "c5a.4xlarge", "c5d.4xlarge", "c6i.4xlarge", "m5.4xlarge"],
-      nodes: { min: 43, max: 143, desired: 43 },
+      spotInstanceTypes: ["c5.4xlarge", "c5a.4xlarge", "c5d.4xlarge", "c6i.4xlarge", "c6a.4xlarge"],
+      // nodes.max 167 (was 143): a c5.4xlarge has ~26.6 GiB allocatable after kube-reserved (2.8 GiB at 234 max
+      // pods), so memory, not CPU, bounds it at 6 workers of 4 GiB, not the 7 the sizing note's CPU count gives;
+      // 1,000 workers need 167 nodes.
+      nodes: { min: 43, max: 167, desired: 43 },
       replicas: { min: 300, max: 1_000 },
+      resources: WORKER_POD,
     },
     gpu: { instanceType: "g5.2xlarge", gpuType: "nvidia-a10g", nodes: { min: 10, max: 14, desired: 10 }, ollamaReplicas: 10 },
     database: {
@@ -159,6 +193,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     redis: { nodeType: "cache.r6g.xlarge", clusterMode: true, shards: 6, replicasPerShard: 1, snapshotRetentionDays: 14 },
     pgbouncer: { replicas: 6 },
     storage: { replicaRegions: ["us-west-2", "eu-west-1", "ap-southeast-1"] },
+    prometheus: PROMETHEUS,
     monthlyBudgetUsd: 65_000,
   },
   enterprise: {
@@ -166,9 +201,10 @@ export const TIERS: Record<TierName, TierPreset> = {
     api: { instanceType: "c5.4xlarge", nodes: { min: 6, max: 14, desired: 6 }, replicas: { min: 80, max: 200 } },
     workers: {
       instanceType: "m5.8xlarge",
-      spotInstanceTypes: ["m5.8xlarge", "m5a.8xlarge", "m5d.8xlarge", "m6i.8xlarge", "r5.8xlarge"],
+      spotInstanceTypes: ["m5.8xlarge", "m5a.8xlarge", "m5d.8xlarge", "m6i.8xlarge", "m6a.8xlarge"],
       nodes: { min: 54, max: 134, desired: 54 },
       replicas: { min: 800, max: 2_000 },
+      resources: WORKER_POD,
     },
     gpu: { instanceType: "g5.2xlarge", gpuType: "nvidia-a10g", nodes: { min: 20, max: 28, desired: 20 }, ollamaReplicas: 20 },
     database: {
@@ -186,6 +222,32 @@ export const TIERS: Record<TierName, TierPreset> = {
     redis: { nodeType: "cache.r6g.2xlarge", clusterMode: true, shards: 12, replicasPerShard: 2, snapshotRetentionDays: 35 },
     pgbouncer: { replicas: 10 },
     storage: { replicaRegions: ["us-west-2", "eu-west-1", "ap-southeast-1"] },
+    prometheus: PROMETHEUS,
     monthlyBudgetUsd: 210_000,
   },
+};
+
+/**
+ * What each tier must carry at peak, for the rehearsal's capacity rule (rehearsal/rules/capacity.ts).
+ * - peakJobsPerHour: MVP 100 and Growth 10,000 are the scaling plan's (seed 002 "Peak Jobs/Hour"); Scale and
+ *   Enterprise follow the ~4x-per-step traffic this file's sizing note assumes (40,000, 160,000).
+ * - peakRequestsPerSecond: Growth 5,000 is the plan's API SLA peak throughput; MVP 100 is its 50 concurrent
+ *   users at ~2 requests/s each; Scale and Enterprise again 4x per step.
+ * - llm: one generation per job of ~30 s on a T4/A10G (codellama 7B, a few hundred tokens out) - an estimate to
+ *   replace with the measured mean. The plan's LLM router (seed 002 "LLM Request Router") sends what Ollama cannot
+ *   take to a cloud LLM, so every tier has the fallback; the rule prints the share it carries.
+ */
+export interface CapacityTargets {
+  peakJobsPerHour: number;
+  peakRequestsPerSecond: number;
+  llm: { generationsPerJob: number; generationSeconds: number; cloudFallback: boolean };
+}
+
+const LLM_ASSUMPTIONS = { generationsPerJob: 1, generationSeconds: 30, cloudFallback: true };
+
+export const CAPACITY_TARGETS: Record<TierName, CapacityTargets> = {
+  mvp: { peakJobsPerHour: 100, peakRequestsPerSecond: 100, llm: LLM_ASSUMPTIONS },
+  growth: { peakJobsPerHour: 10_000, peakRequestsPerSecond: 5_000, llm: LLM_ASSUMPTIONS },
+  scale: { peakJobsPerHour: 40_000, peakRequestsPerSecond: 20_000, llm: LLM_ASSUMPTIONS },
+  enterprise: { peakJobsPerHour: 160_000, peakRequestsPerSecond: 80_000, llm: LLM_ASSUMPTIONS },
 };

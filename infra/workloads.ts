@@ -143,6 +143,7 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
     appName: SERVICES.workers.app,
     image: image("worker"),
     replicas: replicas.workers,
+    resources: config.preset.workers.resources,
     queues: BULLMQ_QUEUES,
     keyPrefix: BULLMQ_KEY_PREFIX,
     redis: { host: redis.host, port: redis.port, clusterMode: redis.clusterMode, tls: redis.tls },

@@ -159,7 +159,7 @@ describe("through a pipe", () => {
     write("piped/Pulumi.unprotected.yaml", staging);
     const { code, stdout, stderr } = await runTool([path.join(ROOT, "tools/plan.ts"), "--diff", "staging", "Pulumi.unprotected.yaml", "--json"], path.join(tmp, "piped"));
     expect(JSON.parse(stdout).to.stack).toBe("unprotected");
-    expect(stderr).toMatch(/^mandatory policy violations in unprotected \(\d+\)/);
+    expect(stderr).toMatch(/^the plan fails for unprotected \([1-9]\d* mandatory policy violations, \d+ rehearsal failures\)/);
     expect(code).toBe(1);
   }, 120_000);
 

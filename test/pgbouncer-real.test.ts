@@ -2,7 +2,8 @@
  * The rendered pgbouncer.ini and userlist.txt run by a real PgBouncer in front of a real, throwaway PostgreSQL
  * (max_connections 40), both on loopback: 500 clients run transactions through PgBouncer at once, the same
  * 500 against PostgreSQL directly are refused, and SIGINT (what the pod's preStop sends) lets running
- * transactions finish. Needs the Debian packages `postgresql` and `pgbouncer` (.ci/run installs them).
+ * transactions finish. Needs the Debian packages `postgresql` and `pgbouncer` (.ci/run installs them); skipped without them
+ * (test/real-programs.ts), failed under CI=true.
  *
  * What differs from the pod, and why: listen address, ports, file paths and the database host point at
  * loopback and a temp dir; server_tls_sslmode is `disable` because the local PostgreSQL has no certificate
@@ -15,7 +16,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Client } from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { EXPORTER_USER } from "../components/k8s/pgbouncer/pgbouncer";
 import {
   derivedSalt,
@@ -28,6 +29,7 @@ import {
   renderUserlist,
   scramSha256Secret,
 } from "../components/k8s/pgbouncer/config";
+import { describeIfFound, postgresBinDirs, requireProgram } from "./real-programs";
 
 const DB = "finishthisidea";
 const APP_USER = "app";
@@ -37,20 +39,9 @@ const EXPORTER_PASSWORD = "Exporter0Password0Random0x32chars";
 const PG_MAX_CONNECTIONS = 40;
 const CLIENTS = 500;
 
-const INSTALL_HINT = "install them with `apt-get install -y postgresql pgbouncer` (.ci/run does)";
-
-function newestPostgresBin(): string | undefined {
-  const root = "/usr/lib/postgresql";
-  const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, "bin", "initdb"))) : [];
-  versions.sort((a, b) => Number(b) - Number(a));
-  if (versions.length > 0) return path.join(root, versions[0], "bin");
-  const onPath = (process.env.PATH ?? "").split(":").find((d) => fs.existsSync(path.join(d, "initdb")) && fs.existsSync(path.join(d, "postgres")));
-  return onPath;
-}
-
-function findPgbouncer(): string | undefined {
-  return [...(process.env.PATH ?? "").split(":"), "/usr/sbin", "/usr/bin"].map((d) => path.join(d, "pgbouncer")).find((p) => fs.existsSync(p));
-}
+// Looked up once: without them the suite is skipped naming the install command, and under CI=true it fails.
+const pgbouncerProgram = requireProgram("pgbouncer", "sudo apt-get install -y pgbouncer", { dirs: ["/usr/sbin"] });
+const initdbProgram = requireProgram("initdb", "sudo apt-get install -y postgresql", { dirs: postgresBinDirs() });
 
 /** initdb and pgbouncer refuse root: as root (CI), run them as the `postgres` user the package creates. */
 function runAs(): { prefix: string[]; uid: number; gid: number } {
@@ -103,7 +94,7 @@ async function stop(child: ChildProcess | undefined, signal: NodeJS.Signals): Pr
   }
 }
 
-describe("pgbouncer.ini on a real PgBouncer and PostgreSQL", () => {
+describeIfFound(pgbouncerProgram, initdbProgram)("pgbouncer.ini on a real PgBouncer and PostgreSQL", () => {
   let tmp: string | undefined;
   let postgres: ChildProcess | undefined;
   let pgbouncer: ChildProcess | undefined;
@@ -125,11 +116,8 @@ describe("pgbouncer.ini on a real PgBouncer and PostgreSQL", () => {
   };
 
   beforeAll(async () => {
-    const pgBin = newestPostgresBin();
-    const pgbouncerBin = findPgbouncer();
-    if (!pgBin || !pgbouncerBin) {
-      throw new Error(`PostgreSQL server binaries (${pgBin ? "found" : "missing"}) and pgbouncer (${pgbouncerBin ? "found" : "missing"}) are required; ${INSTALL_HINT}`);
-    }
+    const pgBin = path.dirname(initdbProgram.path!);
+    const pgbouncerBin = pgbouncerProgram.path!;
     const user = runAs();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pgbouncer-real-"));
     fs.chownSync(tmp, user.uid, user.gid);

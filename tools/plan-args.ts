@@ -21,8 +21,8 @@ and reports the resources by component, key sizes, the cost estimate and the pol
   --markdown      the PR-comment report, with a Mermaid architecture diagram
   --help, -h      this text
 
-Exit codes: 0 planned; 1 invalid config, a failed run or a mandatory policy violation (either side of --diff);
-2 a usage mistake.`;
+Exit codes: 0 planned; 1 invalid config, a failed run, a mandatory policy violation or a rehearsal failure
+(either side of --diff); 2 a usage mistake.`;
 
 export type PlanFormat = "text" | "json" | "markdown";
 export type PlanArgs = { help: true } | { help: false; stacks: string[]; diff: boolean; format: PlanFormat };

@@ -178,6 +178,7 @@ export function renderPlanMarkdown(plan: PlanReport, options: { heading?: number
 
   if (plan.cost) out.push("", ...renderCostMarkdown(plan, h(1)));
   if (plan.policy) out.push("", ...renderPolicyMarkdown(plan, h(1)));
+  if (plan.rehearsal) out.push("", ...renderRehearsalMarkdown(plan, h(1)));
   return out.join("\n") + "\n";
 }
 
@@ -214,5 +215,19 @@ function renderPolicyMarkdown(plan: PlanReport, heading: string): string[] {
     out.push("", "| Level | Rule | Resource | Message |", "| --- | --- | --- | --- |");
     for (const v of p.violations) out.push(`| ${v.level} | \`${v.policy}\` | ${cell(v.resource ?? "(stack)")} | ${cell(v.message)} |`);
   }
+  return out;
+}
+
+function renderRehearsalMarkdown(plan: PlanReport, heading: string): string[] {
+  const r = plan.rehearsal;
+  const status = r.failures.length > 0 ? `❌ ${r.failures.length} failure${r.failures.length === 1 ? "" : "s"}` : "✅ would run";
+  const out = [`${heading} Rehearsal`, "", `${status} (${r.checks} checks).`, "", "| Rule | Checks | Failures |", "| --- | ---: | ---: |"];
+  for (const rule of r.rules) out.push(`| ${rule.title} | ${rule.checks} | ${rule.failures.length} |`);
+  if (r.failures.length > 0) {
+    out.push("", "| Rule | Resource | Problem | Fix |", "| --- | --- | --- | --- |");
+    for (const f of r.failures) out.push(`| ${f.rule} | ${cell(f.resource)} | ${cell(f.problem)} | ${cell(f.fix)} |`);
+  }
+  const notes = r.rules.flatMap((rule) => rule.notes.map((n) => `- ${rule.rule}: ${cell(n)}`));
+  out.push("", "<details><summary>Notes and assumptions</summary>", "", ...notes, `- assumptions: ${cell(Object.entries(r.assumptions).map(([k, v]) => `${k}=${v}`).join(", "))}`, "", "</details>");
   return out;
 }

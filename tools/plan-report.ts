@@ -4,6 +4,7 @@
  */
 import type { PlatformConfig } from "../infra/config";
 import { estimateCost, renderCostTable, type CostEstimate } from "../cost/estimate";
+import { rehearse, renderRehearsalText, type RehearsalReport } from "../rehearsal";
 import { runPoliciesForStack, type PolicyReport } from "./policy-run";
 import type { ProgramRun, RegisteredResource } from "./program";
 
@@ -29,6 +30,8 @@ export interface PlanReport {
   cost: CostEstimate & { budgetUsd: number };
   /** The guardrails pack applied in-process with the stack's pack config (tools/policy-run.ts). */
   policy: PolicyReport;
+  /** Would it run? Pods schedule, claims bind, references resolve, clients reach servers, capacity (rehearsal/). */
+  rehearsal: RehearsalReport;
 }
 
 /** The tier's key sizes, as a platform engineer reads them before `pulumi up`. */
@@ -91,6 +94,7 @@ export function buildPlanReport(run: ProgramRun): PlanReport {
     resources: run.resources.map(maskSecrets),
     cost: { ...estimateCost(run.resources), budgetUsd: run.config.preset.monthlyBudgetUsd },
     policy: runPoliciesForStack(run.resources, run.config.stack),
+    rehearsal: rehearse(run.resources, run.config),
   };
 }
 
@@ -114,6 +118,7 @@ export function renderPlanText(plan: PlanReport): string {
   for (const root of children(undefined)) walk(root, 0);
   lines.push("", ...renderCostTable(plan.cost, plan.cost.budgetUsd));
   lines.push("", ...renderPolicyResults(plan.policy));
+  lines.push("", ...renderRehearsalText(plan.rehearsal));
   return lines.join("\n");
 }
 

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaRole, type ClusterOidc } from "../shared/irsa";
+import { KUBERNETES_VERSION } from "./versions";
 
 /**
  * How workloads find their node group. Workloads import these rather than repeating label strings, so a
@@ -19,6 +20,12 @@ export const NODE_POOLS = {
     taints: [{ key: "nvidia.com/gpu", effect: "NoSchedule" }] as NodeTaint[],
   },
 } as const;
+
+/**
+ * The cluster's default StorageClass: encrypted gp3 through the EBS CSI driver, bound when the pod is placed
+ * (EBS volumes are zonal). EKS 1.30+ marks no class default, so a claim that names none would stay Pending.
+ */
+export const DEFAULT_STORAGE_CLASS = "gp3";
 
 export interface NodeTaint {
   key: string;
@@ -47,8 +54,6 @@ export interface ClusterArgs {
   clusterName: string;
   /** Region of the cluster, for the kubeconfig's token command. */
   region: string;
-  /** Kubernetes minor version. Default 1.33. */
-  kubernetesVersion?: string;
   vpcId: pulumi.Input<string>;
   /** Private subnets for the control plane ENIs and every node group. */
   privateSubnetIds: pulumi.Input<string>[];
@@ -134,7 +139,8 @@ export class Cluster extends pulumi.ComponentResource {
 
     const cluster = new aws.eks.Cluster(`${name}-eks`, {
       name: args.clusterName,
-      version: args.kubernetesVersion ?? "1.33",
+      // One version for the control plane and every add-on pinned against it (versions.ts).
+      version: KUBERNETES_VERSION,
       roleArn: clusterRole.arn,
       vpcConfig: {
         subnetIds: args.privateSubnetIds,
@@ -200,7 +206,7 @@ export class Cluster extends pulumi.ComponentResource {
       role: ebsCsiRole.name,
       policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
     }, child);
-    new aws.eks.Addon(`${name}-ebs-csi`, {
+    const ebsCsi = new aws.eks.Addon(`${name}-ebs-csi`, {
       clusterName: cluster.name,
       addonName: "aws-ebs-csi-driver",
       serviceAccountRoleArn: ebsCsiRole.arn,
@@ -213,6 +219,14 @@ export class Cluster extends pulumi.ComponentResource {
       .all([cluster.name, cluster.endpoint, cluster.certificateAuthority])
       .apply(([n, endpoint, ca]) => renderKubeconfig(n, args.region, endpoint, ca.data!)));
     this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { ...child, dependsOn: [systemNodes] });
+    new k8s.storage.v1.StorageClass(`${name}-default-storage-class`, {
+      metadata: { name: DEFAULT_STORAGE_CLASS, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+      provisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
+      volumeBindingMode: "WaitForFirstConsumer",
+      allowVolumeExpansion: true,
+      reclaimPolicy: "Delete",
+    }, { ...child, provider: this.provider, dependsOn: [ebsCsi] });
 
     this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint, kubeconfig: this.kubeconfig });
   }

@@ -3,33 +3,37 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NODE_POOLS, tolerationsFor } from "../cluster/cluster";
 import { irsaRole, type ClusterOidc } from "../shared/irsa";
+import { CHART_PINS, CLUSTER_AUTOSCALER_IMAGE_TAGS, isOciChart, KUBERNETES_VERSION } from "../cluster/versions";
+import lbControllerPolicyV2134 from "./policies/aws-load-balancer-controller-v2.13.4.json";
 
 /**
- * The cluster add-ons as pinned Helm charts: chart name, exact version, repository and the namespace each is
- * installed into (one namespace per add-on). Versions are exact so a chart release never changes a cluster
- * under a `pulumi up` nobody reviewed; bump them here (and read the chart's changelog).
+ * The cluster add-ons as pinned Helm charts (versions, app versions and supported Kubernetes versions in
+ * components/cluster/versions.ts) and the namespace each is installed into (one namespace per add-on). Versions
+ * are exact so a chart release never changes a cluster under a `pulumi up` nobody reviewed.
  */
 export const ADDON_CHARTS = {
-  metricsServer: { chart: "metrics-server", version: "3.12.2", repo: "https://kubernetes-sigs.github.io/metrics-server/", namespace: "metrics-server" },
-  keda: { chart: "keda", version: "2.17.0", repo: "https://kedacore.github.io/charts", namespace: "keda" },
-  nvidiaDevicePlugin: { chart: "nvidia-device-plugin", version: "0.17.0", repo: "https://nvidia.github.io/k8s-device-plugin", namespace: "nvidia-device-plugin" },
-  clusterAutoscaler: { chart: "cluster-autoscaler", version: "9.43.2", repo: "https://kubernetes.github.io/autoscaler", namespace: "cluster-autoscaler" },
-  nodeTerminationHandler: { chart: "aws-node-termination-handler", version: "0.21.0", repo: "https://aws.github.io/eks-charts", namespace: "node-termination-handler" },
-  loadBalancerController: { chart: "aws-load-balancer-controller", version: "1.11.0", repo: "https://aws.github.io/eks-charts", namespace: "aws-load-balancer-controller" },
-  prometheusAdapter: { chart: "prometheus-adapter", version: "4.11.0", repo: "https://prometheus-community.github.io/helm-charts", namespace: "prometheus-adapter" },
+  metricsServer: { ...CHART_PINS.metricsServer, namespace: "metrics-server" },
+  keda: { ...CHART_PINS.keda, namespace: "keda" },
+  nvidiaDevicePlugin: { ...CHART_PINS.nvidiaDevicePlugin, namespace: "nvidia-device-plugin" },
+  clusterAutoscaler: { ...CHART_PINS.clusterAutoscaler, namespace: "cluster-autoscaler" },
+  nodeTerminationHandler: { ...CHART_PINS.nodeTerminationHandler, namespace: "node-termination-handler" },
+  loadBalancerController: { ...CHART_PINS.loadBalancerController, namespace: "aws-load-balancer-controller" },
+  prometheusAdapter: { ...CHART_PINS.prometheusAdapter, namespace: "prometheus-adapter" },
 } as const;
 
 export type AddonKey = keyof typeof ADDON_CHARTS;
 
 /**
- * cluster-autoscaler's minor version must match the control plane's; the chart's default image follows the
- * chart, not the cluster, so the image is set from the cluster's Kubernetes version.
+ * metrics-server's own `defaultArgs` at chart 3.12.2 with only the address types changed: the chart appends
+ * `args` after `defaultArgs` (templates/deployment.yaml), so an override in `args` would pass the flag twice.
+ * Nodes are reached on their InternalIP (private subnets; no ExternalIP or resolvable Hostname).
  */
-export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Record<string, string> = {
-  "1.31": "v1.31.1",
-  "1.32": "v1.32.1",
-  "1.33": "v1.33.0",
-};
+export const METRICS_SERVER_DEFAULT_ARGS = [
+  "--cert-dir=/tmp",
+  "--kubelet-preferred-address-types=InternalIP",
+  "--kubelet-use-node-status-port",
+  "--metric-resolution=15s",
+];
 
 /** The pods metric the API's HPA scales on (prometheus-adapter derives it from the counter below). */
 export const HTTP_RPS_METRIC = "http_requests_per_second";
@@ -57,123 +61,14 @@ export const INTERRUPTION_EVENTS: Record<string, { source: string[]; "detail-typ
   "scheduled-change": { source: ["aws.health"], "detail-type": ["AWS Health Event"] },
 };
 
-/** IAM policy of the AWS Load Balancer Controller (its published iam_policy.json for v2.11). */
+/**
+ * IAM policy of the AWS Load Balancer Controller: upstream's docs/install/iam_policy.json, verbatim, at the
+ * app version the pinned chart deploys (kubernetes-sigs/aws-load-balancer-controller, tag v2.13.4).
+ */
+export const LOAD_BALANCER_CONTROLLER_POLICY = { appVersion: "v2.13.4", document: lbControllerPolicyV2134 } as const;
+
 export function loadBalancerControllerPolicy(): string {
-  const clusterTagNull = { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "true", "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } };
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      { Effect: "Allow", Action: ["iam:CreateServiceLinkedRole"], Resource: "*", Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } } },
-      {
-        Effect: "Allow",
-        Action: [
-          "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones", "ec2:DescribeInternetGateways",
-          "ec2:DescribeVpcs", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
-          "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces", "ec2:DescribeTags", "ec2:GetCoipPoolUsage", "ec2:DescribeCoipPools",
-          "ec2:GetSecurityGroupsForVpc", "ec2:DescribeIpamPools", "ec2:DescribeRouteTables",
-          "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeListeners",
-          "elasticloadbalancing:DescribeListenerCertificates", "elasticloadbalancing:DescribeSSLPolicies", "elasticloadbalancing:DescribeRules",
-          "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetHealth",
-          "elasticloadbalancing:DescribeTags", "elasticloadbalancing:DescribeTrustStores", "elasticloadbalancing:DescribeListenerAttributes",
-          "elasticloadbalancing:DescribeCapacityReservation",
-        ],
-        Resource: "*",
-      },
-      {
-        Effect: "Allow",
-        Action: [
-          "cognito-idp:DescribeUserPoolClient", "acm:ListCertificates", "acm:DescribeCertificate", "iam:ListServerCertificates", "iam:GetServerCertificate",
-          "waf-regional:GetWebACL", "waf-regional:GetWebACLForResource", "waf-regional:AssociateWebACL", "waf-regional:DisassociateWebACL",
-          "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL",
-          "shield:GetSubscriptionState", "shield:DescribeProtection", "shield:CreateProtection", "shield:DeleteProtection",
-        ],
-        Resource: "*",
-      },
-      { Effect: "Allow", Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], Resource: "*" },
-      { Effect: "Allow", Action: ["ec2:CreateSecurityGroup"], Resource: "*" },
-      {
-        Effect: "Allow",
-        Action: ["ec2:CreateTags"],
-        Resource: "arn:aws:ec2:*:*:security-group/*",
-        Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } },
-      },
-      { Effect: "Allow", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: "arn:aws:ec2:*:*:security-group/*", Condition: clusterTagNull },
-      {
-        Effect: "Allow",
-        Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"],
-        Resource: "*",
-        Condition: { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } },
-      },
-      {
-        Effect: "Allow",
-        Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
-        Resource: "*",
-        Condition: { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } },
-      },
-      {
-        Effect: "Allow",
-        Action: ["elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule"],
-        Resource: "*",
-      },
-      {
-        Effect: "Allow",
-        Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
-        Resource: [
-          "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*",
-          "arn:aws:elasticloadbalancing:*:*:loadbalancer/net/*/*",
-          "arn:aws:elasticloadbalancing:*:*:loadbalancer/app/*/*",
-        ],
-        Condition: clusterTagNull,
-      },
-      {
-        Effect: "Allow",
-        Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
-        Resource: [
-          "arn:aws:elasticloadbalancing:*:*:listener/net/*/*/*",
-          "arn:aws:elasticloadbalancing:*:*:listener/app/*/*/*",
-          "arn:aws:elasticloadbalancing:*:*:listener-rule/net/*/*/*",
-          "arn:aws:elasticloadbalancing:*:*:listener-rule/app/*/*/*",
-        ],
-      },
-      {
-        Effect: "Allow",
-        Action: [
-          "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:SetSecurityGroups",
-          "elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",
-          "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyListenerAttributes",
-          "elasticloadbalancing:ModifyCapacityReservation", "elasticloadbalancing:ModifyIpPools",
-        ],
-        Resource: "*",
-        Condition: { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } },
-      },
-      {
-        Effect: "Allow",
-        Action: ["elasticloadbalancing:AddTags"],
-        Resource: [
-          "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*",
-          "arn:aws:elasticloadbalancing:*:*:loadbalancer/net/*/*",
-          "arn:aws:elasticloadbalancing:*:*:loadbalancer/app/*/*",
-        ],
-        Condition: {
-          StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] },
-          Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" },
-        },
-      },
-      {
-        Effect: "Allow",
-        Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
-        Resource: "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*",
-      },
-      {
-        Effect: "Allow",
-        Action: [
-          "elasticloadbalancing:SetWebAcl", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:AddListenerCertificates",
-          "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities",
-        ],
-        Resource: "*",
-      },
-    ],
-  });
+  return JSON.stringify(LOAD_BALANCER_CONTROLLER_POLICY.document);
 }
 
 /** IAM policy of cluster-autoscaler: describe everything, resize only this cluster's node groups. */
@@ -221,8 +116,6 @@ export interface AddonsAwsArgs {
   region: string;
   vpcId: pulumi.Input<string>;
   oidc: ClusterOidc;
-  /** Kubernetes minor version of the control plane (selects the cluster-autoscaler image). Default 1.33. */
-  kubernetesVersion?: string;
 }
 
 export interface AddonsArgs {
@@ -250,11 +143,6 @@ export function validateAddonsArgs(name: string, args: AddonsArgs): void {
   if (!Number.isInteger(replicas) || replicas < 1) {
     throw new Error(`Addons ${name}: controllerReplicas must be an integer >= 1; got ${JSON.stringify(args.controllerReplicas)}`);
   }
-  const kubernetesVersion = args.aws?.kubernetesVersion ?? "1.33";
-  const caTag = CLUSTER_AUTOSCALER_IMAGE_TAGS[kubernetesVersion];
-  if (args.aws && !caTag) {
-    throw new Error(`Addons ${name}: aws.kubernetesVersion ${JSON.stringify(kubernetesVersion)} has no cluster-autoscaler image; allowed: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}`);
-  }
 }
 
 /**
@@ -281,7 +169,7 @@ export class Addons extends pulumi.ComponentResource {
     super("finishthisidea:k8s:Addons", name, {}, opts);
     const child = { parent: this };
     const replicas = args.controllerReplicas ?? 2;
-    const caTag = CLUSTER_AUTOSCALER_IMAGE_TAGS[args.aws?.kubernetesVersion ?? "1.33"];
+    const caTag = CLUSTER_AUTOSCALER_IMAGE_TAGS[KUBERNETES_VERSION];
     // Controllers run on the on-demand system pool, never on spot or GPU nodes.
     const systemPlacement = { nodeSelector: { ...NODE_POOLS.system.labels } };
     const namespaces: Partial<Record<AddonKey, string>> = {};
@@ -294,9 +182,9 @@ export class Addons extends pulumi.ComponentResource {
       namespaces[key] = spec.namespace;
       return new k8s.helm.v3.Release(`${name}-${spec.chart}`, {
         name: spec.chart,
-        chart: spec.chart,
+        // An OCI chart is addressed by its reference; a classic one by name in its repository.
+        ...(isOciChart(spec) ? { chart: spec.repo } : { chart: spec.chart, repositoryOpts: { repo: spec.repo } }),
         version: spec.version,
-        repositoryOpts: { repo: spec.repo },
         namespace: ns.metadata.name,
         createNamespace: false,
         atomic: true,
@@ -311,7 +199,7 @@ export class Addons extends pulumi.ComponentResource {
       replicas,
       ...systemPlacement,
       podDisruptionBudget: { enabled: true, minAvailable: 1 },
-      args: ["--kubelet-preferred-address-types=InternalIP"],
+      defaultArgs: METRICS_SERVER_DEFAULT_ARGS,
     });
 
     this.keda = release("keda", {
@@ -360,9 +248,9 @@ export class Addons extends pulumi.ComponentResource {
         image: { tag: caTag },
         rbac: { serviceAccount: { create: true, name: "cluster-autoscaler", annotations: { "eks.amazonaws.com/role-arn": caRole.arn } } },
         ...systemPlacement,
+        // No balance-similar-node-groups: each pool is one node group (the spot pool's types are one shape in
+        // one mixed-instances group), so there is nothing to balance between.
         extraArgs: {
-          // Spread scale-ups over the diversified spot instance types instead of filling one pool.
-          "balance-similar-node-groups": true,
           expander: "least-waste",
           "skip-nodes-with-system-pods": false,
           "skip-nodes-with-local-storage": false,
@@ -392,12 +280,9 @@ export class Addons extends pulumi.ComponentResource {
         awsRegion: a.region,
         // Managed node groups' ASGs do not carry NTH's opt-in tag; every node of this cluster is handled.
         checkTagBeforeDraining: false,
-        enableSpotInterruptionDraining: true,
-        enableRebalanceMonitoring: true,
-        enableRebalanceDraining: true,
-        enableScheduledEventDraining: true,
+        // Queue-processor mode acts on every event the EventBridge rules deliver; the chart's enable*Draining /
+        // enableRebalance* keys are IMDS-mode only (its deployment template never reads them).
         deleteSqsMsgIfNodeNotFound: true,
-        podTerminationGracePeriod: -1,
         serviceAccount: { create: true, name: "aws-node-termination-handler", annotations: { "eks.amazonaws.com/role-arn": nthRole.arn } },
         ...systemPlacement,
       });

@@ -14,6 +14,7 @@ import {
   jobDurationExpr,
   memoryLimitRatioExpr,
   num,
+  pgbouncerMaxWaitThreshold,
   queueThresholds,
   selector,
   type QueueTarget,
@@ -250,10 +251,10 @@ export function databaseDashboard(slos: SloTable, pgbouncer: { namespace: string
   const panels = layout([
     {
       title: "Longest client wait for a server connection",
-      description: `Alert above ${num(slos.pgbouncer.clientMaxWaitSeconds)} s: the pools are too small or the database is slow.`,
+      description: `Whole seconds. Alert at ${num(pgbouncerMaxWaitThreshold(slos.pgbouncer.clientMaxWaitSeconds))} s: the pools are too small or the database is slow.`,
       queries: [{ expr: `max by (database) (pgbouncer_pools_client_maxwait_seconds${s})`, legend: "{{database}}" }],
       unit: "s",
-      threshold: slos.pgbouncer.clientMaxWaitSeconds,
+      threshold: pgbouncerMaxWaitThreshold(slos.pgbouncer.clientMaxWaitSeconds),
     },
     {
       title: "Clients waiting",
@@ -277,13 +278,13 @@ export function databaseDashboard(slos: SloTable, pgbouncer: { namespace: string
     },
     {
       title: "Queries per second",
-      queries: [{ expr: `sum by (database) (rate(pgbouncer_stats_queries_pooled_total${s}[5m]))`, legend: "{{database}}" }],
+      queries: [{ expr: `sum by (database) (rate(pgbouncer_stats_totals_queries_pooled_total${s}[5m]))`, legend: "{{database}}" }],
       unit: "ops",
       width: 8,
     },
     {
       title: "Average query time",
-      queries: [{ expr: `sum by (database) (rate(pgbouncer_stats_queries_duration_seconds_total${s}[5m])) / sum by (database) (rate(pgbouncer_stats_queries_pooled_total${s}[5m]))`, legend: "{{database}}" }],
+      queries: [{ expr: `sum by (database) (rate(pgbouncer_stats_totals_queries_duration_seconds_total${s}[5m])) / sum by (database) (rate(pgbouncer_stats_totals_queries_pooled_total${s}[5m]))`, legend: "{{database}}" }],
       unit: "s",
       width: 24,
     },

@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import type { SloTable } from "./slo";
 import type { WorkloadServices } from "./targets";
 import { NODE_POOLS } from "../cluster/cluster";
+import { CHART_PINS } from "../cluster/versions";
 import { apiDashboard, databaseDashboard, queuesDashboard, type Dashboard } from "./dashboards";
 import { irsaRole, type ClusterOidc } from "../shared/irsa";
 import { buildRuleSets, type RuleTargets } from "./prometheus-rules";
@@ -14,12 +15,7 @@ import { buildRuleSets, type RuleTargets } from "./prometheus-rules";
  * @kubernetes-models/prometheus-operator 6.0.0 validates against (and which have PodMonitor `portNumber`).
  * The release name fixes the Prometheus service name prometheus-adapter queries (infra/workloads.ts PROMETHEUS_URL).
  */
-export const KUBE_PROMETHEUS_STACK = {
-  chart: "kube-prometheus-stack",
-  version: "83.4.2",
-  repo: "https://prometheus-community.github.io/helm-charts",
-  releaseName: "kube-prometheus-stack",
-} as const;
+export const KUBE_PROMETHEUS_STACK = { ...CHART_PINS.kubePrometheusStack, releaseName: "kube-prometheus-stack" } as const;
 
 /** Grafana's admin credentials Secret and the keys the chart's `admin.existingSecret` reads. */
 export const GRAFANA_ADMIN_SECRET = { name: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password", user: "admin" } as const;
@@ -121,6 +117,8 @@ export interface ObservabilityArgs {
   prometheus?: PrometheusSettings;
   /** Default 2 (an Alertmanager cluster survives a node drain). */
   alertmanagerReplicas?: number;
+  /** StorageClass of the Prometheus and Alertmanager volumes. Default: the cluster's default class. */
+  storageClassName?: string;
   /** Scrape and rule evaluation interval. Default 30s. */
   scrapeInterval?: string;
 }
@@ -222,12 +220,14 @@ export interface StackValuesInput {
   prometheus: Required<PrometheusSettings>;
   alertmanagerReplicas: number;
   scrapeInterval: string;
+  storageClassName?: string;
 }
 
 /** Helm values of kube-prometheus-stack. No secret goes in here: Grafana reads its admin from a Secret. */
 export function kubePrometheusStackValues(v: StackValuesInput) {
   const system = { ...NODE_POOLS.system.labels };
   const p = v.prometheus;
+  const storageClass = v.storageClassName ? { storageClassName: v.storageClassName } : {};
   return {
     // EKS runs the control plane; its etcd, scheduler and controller manager cannot be scraped, and kube-proxy
     // binds its metrics to localhost.
@@ -259,7 +259,7 @@ export function kubePrometheusStackValues(v: StackValuesInput) {
         nodeSelector: system,
         resources: p.resources,
         storageSpec: {
-          volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${p.storageGi}Gi` } } } },
+          volumeClaimTemplate: { spec: { ...storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${p.storageGi}Gi` } } } },
         },
       },
     },
@@ -277,7 +277,7 @@ export function kubePrometheusStackValues(v: StackValuesInput) {
         nodeSelector: system,
         resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
         // Silences and notification state survive restarts.
-        storage: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } } } },
+        storage: { volumeClaimTemplate: { spec: { ...storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } } } },
       },
     },
     grafana: {
@@ -409,6 +409,7 @@ export class Observability extends pulumi.ComponentResource {
         },
         alertmanagerReplicas: args.alertmanagerReplicas ?? 2,
         scrapeInterval: interval,
+        storageClassName: args.storageClassName,
       }),
     }, { ...child, dependsOn: [namespace, adminSecret] });
     // Monitors and rules are custom resources of the CRDs the release installs.

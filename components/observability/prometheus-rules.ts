@@ -333,9 +333,16 @@ function workerResourceRules(slos: SloTable, ns: string): PromRule[] {
   }];
 }
 
+/** The whole-second maxwait at which a client has waited at least `seconds` (the exporter truncates to seconds). */
+export function pgbouncerMaxWaitThreshold(seconds: number): number {
+  return Math.max(1, Math.ceil(seconds));
+}
+
 function pgbouncerRules(slos: SloTable, ns: string): PromRule[] {
   const s = selector({ namespace: ns });
-  const wait = slos.pgbouncer.clientMaxWaitSeconds;
+  // The exporter reports maxwait in whole seconds (SHOW POOLS `maxwait`; v0.12.0 does not export `maxwait_us`),
+  // so "waited at least N s" is `>= ceil(N)`: `> 1` would only fire once a client had waited 2 s.
+  const wait = pgbouncerMaxWaitThreshold(slos.pgbouncer.clientMaxWaitSeconds);
   return [
     {
       alert: "PgBouncerDown",
@@ -346,10 +353,10 @@ function pgbouncerRules(slos: SloTable, ns: string): PromRule[] {
     },
     {
       alert: "PgBouncerClientsWaiting",
-      expr: `max by (database) (pgbouncer_pools_client_maxwait_seconds${s}) > ${num(wait)}`,
+      expr: `max by (database) (pgbouncer_pools_client_maxwait_seconds${s}) >= ${num(wait)}`,
       for: "2m",
       labels: { severity: "warning" },
-      annotations: { summary: "PgBouncer clients waiting for a server connection", description: `A client of {{ $labels.database }} waited {{ $value }} s (alert above ${num(wait)} s): the pools are too small or the database is slow.` },
+      annotations: { summary: "PgBouncer clients waiting for a server connection", description: `A client of {{ $labels.database }} has waited {{ $value }} s (whole seconds; alert at ${num(wait)} s): the pools are too small or the database is slow.` },
     },
   ];
 }

@@ -6,8 +6,8 @@
  */
 import * as crypto from "node:crypto";
 
-/** PgBouncer release of the pinned image (components/k8s/pgbouncer/pgbouncer.ts PGBOUNCER_IMAGE); the ini is rendered for it. */
-export const PGBOUNCER_VERSION = "1.25.1";
+/** PgBouncer release of the pinned image (components/k8s/pgbouncer/pgbouncer.ts PGBOUNCER_IMAGE); the ini is rendered for it. 1.25.2 fixes the crash an unauthenticated client could cause with a malformed SCRAM message (this config authenticates with SCRAM). */
+export const PGBOUNCER_VERSION = "1.25.2";
 
 /** Where the pod mounts the files (ConfigMap and Secret volumes). */
 export const PGBOUNCER_INI_PATH = "/etc/pgbouncer/pgbouncer.ini";

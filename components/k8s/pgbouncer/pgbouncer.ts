@@ -19,7 +19,7 @@ import {
 import { appLabels, assertPinnedImage, HARDENED_CONTAINER, namespaceLabels, RESTRICTED_POD_SECURITY, sha256Hex, type Resources } from "../../shared/pod";
 
 /** PgBouncer image (Alpine build of upstream PgBouncer, runs as uid 70); its version is PGBOUNCER_VERSION. */
-export const PGBOUNCER_IMAGE = "docker.io/edoburu/pgbouncer:v1.25.1-p0";
+export const PGBOUNCER_IMAGE = "docker.io/edoburu/pgbouncer:v1.25.2-p0";
 /** Prometheus exporter reading PgBouncer's admin console (SHOW STATS / POOLS ...). */
 export const PGBOUNCER_EXPORTER_IMAGE = "docker.io/prometheuscommunity/pgbouncer-exporter:v0.12.0";
 /** Read-only console user of the exporter (a PgBouncer `stats_users` entry, never a database user). */
