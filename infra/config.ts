@@ -1,7 +1,9 @@
 /**
- * The stack's config: one zod schema for the `finishthisidea:*` keys, merged as tier preset + overrides into
- * one typed PlatformConfig. Every problem is reported at once, each naming the key, the bad value and what is
- * allowed, before any resource is registered.
+ * The stack's config: one zod schema for the `<project>:*` keys (the project's name from Pulumi.yaml,
+ * `finishthisidea`), merged as tier preset + overrides into one typed PlatformConfig. Every problem is
+ * reported at once, each naming the key, the bad value and what is allowed, before any resource is registered.
+ * Form lives in the schema here; meaning (CIDRs, AZs, models, the cost policy's limits) in config-checks.ts;
+ * wording (our words for every zod issue, did-you-mean from the schema's keys) in config-messages.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -18,6 +20,7 @@ import {
 import { describeIssues, ourWords, show } from "./config-messages";
 import { KNOWN_REGIONS, TIERS, TIER_NAMES, type TierName, type TierPreset } from "./tiers";
 
+/** The project's name in Pulumi.yaml, for code that names keys without reading it (promotion); a test keeps them equal. */
 export const CONFIG_NAMESPACE = "finishthisidea";
 
 /** Keys whose values must be set with `pulumi config set --secret`. */

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../infra/config";
+import { CONFIG_NAMESPACE, ConfigError } from "../infra/config";
 import { readProjectName, readStackFile, resolveStackTarget } from "../infra/stack-file";
 import { UsageError, invocationDir } from "../tools/cli";
 import { parsePlanArgs } from "../tools/plan-args";
@@ -61,6 +61,7 @@ describe("stack files wrong as files", () => {
 
   it("reads the namespace from Pulumi.yaml and refuses one without a name", () => {
     expect(readProjectName(ROOT)).toBe("finishthisidea");
+    expect(CONFIG_NAMESPACE).toBe(readProjectName(ROOT));
     const project = path.join(tmp, "noname");
     write("noname/Pulumi.yaml", "runtime: nodejs\n");
     expect(problemOf(() => readProjectName(project))).toBe(
