@@ -4,7 +4,7 @@
  *
  * Sources:
  * - vCPU, memory, GPUs: AWS EC2 instance type documentation ("Amazon EC2 instance types - specifications":
- *   general purpose t3/t3a/m5/m5a/m5d/m6i, compute optimized c5/c5a/c5d/c6i, memory optimized r5, accelerated
+ *   general purpose t3/t3a/m5/m5a/m5d/m6i, compute optimized c5/c5a/c5d/c6i/c6a, m6a, memory optimized r5, accelerated
  *   g4dn/g5/g6), read 2026-11.
  * - maxPods: aws/amazon-vpc-cni-k8s `misc/eni-max-pods.txt` at b52188387f2e2f10bf289ace929d6a63b176a4fa
  *   (ENIs x (IPv4 per ENI - 1) + 2, without prefix delegation: what an AL2023 node gets by default).
@@ -39,6 +39,7 @@ export const INSTANCE_TYPES: Record<string, InstanceType> = {
   "c5a.2xlarge": t(8, 16, 58),
   "c5d.2xlarge": t(8, 16, 58),
   "c6i.2xlarge": t(8, 16, 58),
+  "c6a.2xlarge": t(8, 16, 58),
   "m5.2xlarge": t(8, 32, 58),
   "m5a.2xlarge": t(8, 32, 58),
   "m6i.2xlarge": t(8, 32, 58),
@@ -47,6 +48,7 @@ export const INSTANCE_TYPES: Record<string, InstanceType> = {
   "c5a.4xlarge": t(16, 32, 234),
   "c5d.4xlarge": t(16, 32, 234),
   "c6i.4xlarge": t(16, 32, 234),
+  "c6a.4xlarge": t(16, 32, 234),
   "m5.4xlarge": t(16, 64, 234),
   "m5a.4xlarge": t(16, 64, 234),
   "m6i.4xlarge": t(16, 64, 234),
@@ -55,6 +57,7 @@ export const INSTANCE_TYPES: Record<string, InstanceType> = {
   "m5a.8xlarge": t(32, 128, 234),
   "m5d.8xlarge": t(32, 128, 234),
   "m6i.8xlarge": t(32, 128, 234),
+  "m6a.8xlarge": t(32, 128, 234),
   "r5.8xlarge": t(32, 256, 234),
   // GPU (Ollama)
   "g4dn.xlarge": t(4, 16, 29, 1),
