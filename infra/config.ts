@@ -1,13 +1,26 @@
 /**
- * The stack's config: one zod schema for the `finishthisidea:*` keys, merged as tier preset + overrides into
- * one typed PlatformConfig. Every problem is reported at once, each naming the key, the bad value and what is
- * allowed, before any resource is registered.
+ * The stack's config: one zod schema for the `<project>:*` keys (the project's name from Pulumi.yaml,
+ * `finishthisidea`), merged as tier preset + overrides into one typed PlatformConfig. Every problem is
+ * reported at once, each naming the key, the bad value and what is allowed, before any resource is registered.
+ * Form lives in the schema here; meaning (CIDRs, AZs, models, the cost policy's limits) in config-checks.ts;
+ * wording (our words for every zod issue, did-you-mean from the schema's keys) in config-messages.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { maxDbConnections } from "../components/k8s";
+import { GPU_INSTANCE_SPECS, maxDbConnections } from "../components/k8s";
+import {
+  MAX_OLLAMA_MODELS,
+  availabilityZoneProblems,
+  costPolicyProblems,
+  ollamaModelProblems,
+  publicAccessCidrProblems,
+  vpcCidrProblems,
+  type Problem,
+} from "./config-checks";
+import { describeIssues, ourWords, show } from "./config-messages";
 import { KNOWN_REGIONS, TIERS, TIER_NAMES, type TierName, type TierPreset } from "./tiers";
 
+/** The project's name in Pulumi.yaml, for code that names keys without reading it (promotion); a test keeps them equal. */
 export const CONFIG_NAMESPACE = "finishthisidea";
 
 /** Keys whose values must be set with `pulumi config set --secret`. */
@@ -22,16 +35,25 @@ export class ConfigError extends Error {
 }
 
 const int = (min: number) => z.number({ error: "an integer" }).int({ error: "an integer" }).min(min, { error: `an integer >= ${min}` });
+const intRange = (min: number, max: number, why = "") => int(min).max(max, { error: `an integer from ${min} to ${max}${why}` });
+const bool = z.boolean({ error: "true or false" });
+const text = (example: string) => z.string({ error: `a non-empty string such as ${example}` }).min(1, { error: `a non-empty string such as ${example}` });
 const region = z.enum(KNOWN_REGIONS, { error: `one of ${KNOWN_REGIONS.join(", ")}` });
 const regionList = z.array(region, { error: "a list of regions" });
 const range = (min: number) => z.strictObject({ min: int(min), max: int(min) });
 const nodeGroupSize = (min: number) => z.strictObject({ min: int(min), max: int(min), desired: int(min) });
 const instanceType = z.string({ error: "an instance type such as c5.xlarge" }).regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "an instance type such as c5.xlarge" });
 // Tags are pinned versions; `latest` (or no tag) makes rollouts and rollbacks unreproducible.
+const TAG = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
 const imageTag = z
   .string({ error: "an image tag" })
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "a valid image tag" })
+  .regex(new RegExp(`^${TAG}$`), { error: "a valid image tag" })
   .refine((t) => t !== "latest", { error: "a pinned tag, never `latest`" });
+// Ollama models are pinned the same way: `name:tag`; a bare name means `latest` to Ollama.
+const ollamaModel = z
+  .string({ error: "a model with a pinned tag such as codellama:7b" })
+  .regex(new RegExp(`^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)?:${TAG}$`), { error: "a model with a pinned tag such as codellama:7b (without a tag Ollama pulls `latest`)" })
+  .refine((m) => !m.endsWith(":latest"), { error: "a pinned tag such as codellama:7b, never `latest`" });
 
 const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti)?$/, { error: "a Kubernetes quantity such as 500m or 4Gi" });
 const podResources = z.strictObject({
@@ -40,35 +62,35 @@ const podResources = z.strictObject({
 });
 
 const presetSchema = z.strictObject({
-  network: z.strictObject({ natGateways: int(1).max(3, { error: "1 to 3 (one per AZ at most)" }) }),
+  network: z.strictObject({ natGateways: intRange(1, 3, " (one per AZ at most)") }),
   api: z.strictObject({ instanceType, nodes: nodeGroupSize(1), replicas: range(1) }),
   workers: z.strictObject({
     instanceType,
-    spotInstanceTypes: z.array(instanceType).min(4, { error: "at least 4 instance types (spot diversification)" }),
+    spotInstanceTypes: z.array(instanceType, { error: "a list of instance types" }).min(4, { error: "at least 4 instance types (spot diversification)" }),
     nodes: nodeGroupSize(0),
     replicas: range(1),
     resources: podResources,
   }),
-  gpu: z.strictObject({ instanceType, gpuType: z.string().min(1), nodes: nodeGroupSize(0), ollamaReplicas: int(0) }),
+  gpu: z.strictObject({ instanceType, gpuType: text("nvidia-a10g"), nodes: nodeGroupSize(0), ollamaReplicas: int(0) }),
   database: z.strictObject({
-    instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "a DB instance class such as db.r5.xlarge" }),
-    multiAz: z.boolean({ error: "true or false" }),
-    inRegionReplicas: int(0),
+    instanceClass: z.string({ error: "a DB instance class such as db.r5.xlarge" }).regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "a DB instance class such as db.r5.xlarge" }),
+    multiAz: bool,
+    inRegionReplicas: intRange(0, 15, " (RDS allows 15 read replicas)"),
     replicaRegions: regionList,
-    allocatedStorageGb: int(20),
-    maxAllocatedStorageGb: int(20),
-    backupRetentionDays: int(7).max(35, { error: "7 to 35 days (RDS limit; 7 is the platform's floor)" }),
-    crossRegionBackups: z.boolean({ error: "true or false" }),
+    allocatedStorageGb: intRange(20, 65536, " GB (RDS gp3 limits)"),
+    maxAllocatedStorageGb: intRange(20, 65536, " GB (RDS gp3 limits)"),
+    backupRetentionDays: intRange(7, 35, " days (RDS limit; 7 is the platform's floor)"),
+    crossRegionBackups: bool,
     backupRegion: region.optional(),
     maxConnections: int(20),
-    deletionProtection: z.boolean({ error: "true or false" }),
+    deletionProtection: bool,
   }),
   redis: z.strictObject({
-    nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "a cache node type such as cache.r6g.large" }),
-    clusterMode: z.boolean({ error: "true or false" }),
-    shards: int(1).max(500),
-    replicasPerShard: int(0).max(5, { error: "0 to 5 (ElastiCache limit)" }),
-    snapshotRetentionDays: int(0).max(35),
+    nodeType: z.string({ error: "a cache node type such as cache.r6g.large" }).regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "a cache node type such as cache.r6g.large" }),
+    clusterMode: bool,
+    shards: intRange(1, 500, " (ElastiCache limit)"),
+    replicasPerShard: intRange(0, 5, " (ElastiCache limit)"),
+    snapshotRetentionDays: intRange(0, 35, " days (ElastiCache limit)"),
   }),
   pgbouncer: z.strictObject({ replicas: int(1) }),
   storage: z.strictObject({ replicaRegions: regionList }),
@@ -84,22 +106,32 @@ const stackSchema = z.strictObject({
   tier: z.enum(TIER_NAMES, { error: `one of ${TIER_NAMES.join(", ")}` }),
   primaryRegion: region.default("us-east-1"),
   /** Three AZs of the primary region; defaults to <region>a/b/c. */
-  availabilityZones: z.array(z.string().regex(/^[a-z]{2}-[a-z]+-\d[a-z]$/, { error: "an AZ name such as us-east-1a" })).length(3, { error: "exactly 3 AZs" }).optional(),
-  vpcCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|20)$/, { error: "an IPv4 CIDR from /16 to /20" }).default("10.0.0.0/16"),
+  availabilityZones: z.array(z.string({ error: "an AZ name such as us-east-1a" }), { error: "a list of 3 AZs such as [us-east-1a, us-east-1b, us-east-1c]" }).length(3, { error: "exactly 3 AZs" }).optional(),
+  /** Checked for meaning (network address, private range, room for replica VPCs) in config-checks.ts. */
+  vpcCidr: z.string({ error: "an IPv4 CIDR such as 10.0.0.0/16" }).default("10.0.0.0/16"),
   domain: z.string({ error: "a DNS name such as example.com" }).regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, { error: "a DNS name such as example.com" }),
   alertEmail: z.email({ error: "an email address" }),
   alertHttpsEndpoint: z.url({ protocol: /^https$/, error: "an https:// URL" }).optional(),
-  imageRegistry: z.string().min(1).default("ghcr.io/finishthisidea"),
-  imageTags: z.strictObject({ api: imageTag, worker: imageTag, ollama: imageTag }),
-  ollamaModels: z.array(z.string().regex(/^[a-z0-9][a-z0-9._:-]*$/, { error: "a model name such as codellama or codellama:13b" })).min(1).default(["codellama"]),
-  clusterPublicAccessCidrs: z.array(z.cidrv4({ error: "an IPv4 CIDR" }).refine((c) => !c.endsWith("/0"), { error: "a CIDR narrower than /0" })).default([]),
-  cloudflareAccountId: z.string().regex(/^[0-9a-f]{32}$/, { error: "a 32-character hex Cloudflare account id" }),
+  imageRegistry: text("ghcr.io/finishthisidea").default("ghcr.io/finishthisidea"),
+  imageTags: z.strictObject({ api: imageTag, worker: imageTag, ollama: imageTag }, { error: "a mapping with api, worker and ollama image tags" }),
+  ollamaModels: z
+    .array(ollamaModel, { error: "a list of models such as [codellama:7b]" })
+    .min(1, { error: "at least one model such as codellama:7b" })
+    .max(MAX_OLLAMA_MODELS, { error: `at most ${MAX_OLLAMA_MODELS} models (each is pulled onto every replica's volume)` })
+    .default(["codellama:7b"]),
+  clusterPublicAccessCidrs: z.array(z.string({ error: "an IPv4 CIDR such as 203.0.113.0/24" }), { error: "a list of IPv4 CIDRs" }).default([]),
+  cloudflareAccountId: z.string({ error: "a 32-character hex Cloudflare account id" }).regex(/^[0-9a-f]{32}$/, { error: "a 32-character hex Cloudflare account id" }),
   r2LocationHint: z.enum(["wnam", "enam", "weur", "eeur", "apac", "oc"], { error: "one of wnam, enam, weur, eeur, apac, oc" }).default("enam"),
-  waf: z.strictObject({ enabled: z.boolean().default(false), requestsPer5Minutes: int(100).default(2000) }).default({ enabled: false, requestsPer5Minutes: 2000 }),
-  surgeMode: z.boolean({ error: "true or false" }).default(false),
-  costCenter: z.string().min(1).default("platform"),
-  overrides: z.record(z.string(), z.unknown(), { error: "an object of tier preset fields" }).default({}),
+  waf: z
+    .strictObject({ enabled: bool.default(false), requestsPer5Minutes: intRange(100, 2_000_000_000, " (AWS WAF rate-based rule limits)").default(2000) }, { error: "a mapping with enabled and requestsPer5Minutes" })
+    .default({ enabled: false, requestsPer5Minutes: 2000 }),
+  surgeMode: bool.default(false),
+  costCenter: text("platform").default("platform"),
+  overrides: z.record(z.string(), z.unknown(), { error: "a mapping of tier preset fields" }).default({}),
 });
+
+/** Every key this program reads under its namespace (schema keys and secrets): new schema keys join by themselves. */
+export const CONFIG_KEYS: readonly string[] = [...Object.keys(stackSchema.shape), ...SECRET_KEYS];
 
 export type StackSettings = Omit<z.infer<typeof stackSchema>, "overrides" | "availabilityZones"> & { availabilityZones: string[] };
 
@@ -128,10 +160,6 @@ function deepMerge(base: unknown, over: unknown): unknown {
   return out;
 }
 
-function valueAt(root: unknown, path: PropertyKey[]): unknown {
-  return path.reduce<unknown>((v, k) => (isPlainObject(v) || Array.isArray(v) ? (v as Record<PropertyKey, unknown>)[k] : undefined), root);
-}
-
 function hasPath(root: unknown, path: PropertyKey[]): boolean {
   let v = root;
   for (const k of path) {
@@ -142,26 +170,9 @@ function hasPath(root: unknown, path: PropertyKey[]): boolean {
   return true;
 }
 
-function show(v: unknown): string {
-  return v === undefined ? "nothing (missing)" : JSON.stringify(v);
-}
-
-function describeIssues(issues: z.core.$ZodIssue[], root: unknown, keyOf: (path: PropertyKey[]) => string): string[] {
-  return issues.map((issue) => {
-    const path = issue.path;
-    if (issue.code === "unrecognized_keys") {
-      const allowedKeys = Object.keys(valueAt(root, path) ?? {}).filter((k) => !issue.keys.includes(k));
-      return issue.keys
-        .map((k) => `${keyOf([...path, k])}: unknown key; allowed keys here: ${allowedKeys.join(", ") || "(none)"}`)
-        .join("\n  - ");
-    }
-    return `${keyOf(path)}: got ${show(valueAt(root, path))}; expected ${issue.message}`;
-  });
-}
-
 /** Cross-field rules the field schemas cannot express; each returns [path, message]. */
-function presetProblems(p: TierPreset, primaryRegion: string): [string[], unknown, string][] {
-  const problems: [string[], unknown, string][] = [];
+function presetProblems(p: TierPreset, primaryRegion: string): Problem[] {
+  const problems: Problem[] = [];
   const ranges: [string[], { min: number; max: number; desired?: number }][] = [
     [["api", "nodes"], p.api.nodes],
     [["api", "replicas"], p.api.replicas],
@@ -196,15 +207,20 @@ function presetProblems(p: TierPreset, primaryRegion: string): [string[], unknow
     problems.push([["redis", "shards"], p.redis.shards, "1 when redis.clusterMode is false"]);
   if (p.gpu.ollamaReplicas > p.gpu.nodes.max)
     problems.push([["gpu", "ollamaReplicas"], p.gpu.ollamaReplicas, `at most gpu.nodes.max (${p.gpu.nodes.max}): one GPU per replica`]);
+  // OllamaCluster sizes its pods from the GPU node's vCPUs and memory: a type it does not know cannot be sized.
+  if (p.gpu.ollamaReplicas > 0 && !(p.gpu.instanceType in GPU_INSTANCE_SPECS))
+    problems.push([["gpu", "instanceType"], p.gpu.instanceType, `a GPU instance type Ollama can be sized for: ${Object.keys(GPU_INSTANCE_SPECS).join(", ")}`]);
   return problems;
 }
 
 /**
- * Validate raw stack config and resolve it into a PlatformConfig. Throws ConfigError listing every problem.
+ * Validate raw stack config and resolve it into a PlatformConfig. `project` (Pulumi.yaml `name:`) is the
+ * namespace every key is named with. Throws ConfigError listing every problem.
  */
 export function resolveConfig(raw: RawConfig, project: string, stack: string): PlatformConfig {
-  const key = (path: PropertyKey[]) => `${CONFIG_NAMESPACE}:${path.map(String).join(".")}`;
+  const key = (path: PropertyKey[]) => `${project}:${path.map(String).join(".")}`;
   const problems: string[] = [];
+  const word = (keyOf: (path: PropertyKey[]) => string) => ([path, value, allowed]: Problem) => `${keyOf(path)}: got ${show(value)}; expected ${allowed}`;
 
   for (const k of SECRET_KEYS) {
     if (k in raw.values) problems.push(`${key([k])}: is set in plain text; set it with \`pulumi config set --secret ${k} ...\``);
@@ -213,25 +229,32 @@ export function resolveConfig(raw: RawConfig, project: string, stack: string): P
   if (!raw.secrets.cloudflareApiToken)
     problems.push(`${key(["cloudflareApiToken"])}: got nothing (missing); expected a secret Cloudflare API token (pulumi config set --secret cloudflareApiToken ...)`);
 
-  const parsed = stackSchema.safeParse(values);
+  const parsed = stackSchema.safeParse(values, { error: ourWords });
   if (!parsed.success) {
-    problems.push(...describeIssues(parsed.error.issues, values, key));
+    problems.push(...describeIssues(parsed.error.issues, values, stackSchema, key));
     throw new ConfigError(problems);
   }
   const settings = parsed.data;
+  problems.push(
+    ...[
+      ...availabilityZoneProblems(settings.availabilityZones ?? [], settings.primaryRegion),
+      ...publicAccessCidrProblems(settings.clusterPublicAccessCidrs),
+      ...ollamaModelProblems(settings.ollamaModels),
+    ].map(word(key)),
+  );
 
   const base = TIERS[settings.tier as TierName];
   const merged = deepMerge(base, settings.overrides);
   const overrideKey = (path: PropertyKey[]) =>
     hasPath(settings.overrides, path.slice(0, 1)) ? key(["overrides", ...path]) : `tier preset ${settings.tier}.${path.map(String).join(".")}`;
-  const preset = presetSchema.safeParse(merged);
+  const preset = presetSchema.safeParse(merged, { error: ourWords });
   if (!preset.success) {
-    problems.push(...describeIssues(preset.error.issues, merged, overrideKey));
+    problems.push(...describeIssues(preset.error.issues, merged, presetSchema, overrideKey));
     throw new ConfigError(problems);
   }
-  for (const [path, value, allowed] of presetProblems(preset.data, settings.primaryRegion)) {
-    problems.push(`${overrideKey(path)}: got ${show(value)}; expected ${allowed}`);
-  }
+  problems.push(...presetProblems(preset.data, settings.primaryRegion).map(word(overrideKey)));
+  problems.push(...costPolicyProblems(preset.data, settings.tier).map(word(overrideKey)));
+  problems.push(...vpcCidrProblems(settings.vpcCidr, preset.data.database.replicaRegions).map(word(key)));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const { overrides: _overrides, availabilityZones, ...rest } = settings;

@@ -2,13 +2,14 @@
  * Entry point `pulumi up` runs: read this stack's config, resolve the tier, build the platform, export outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE, ConfigError, SECRET_KEYS, resolveConfig, type RawConfig } from "./config";
+import { ConfigError, SECRET_KEYS, resolveConfig, type RawConfig } from "./config";
 import { createPlatform } from "./platform";
 
 function readConfig(): RawConfig {
-  const cfg = new pulumi.Config(CONFIG_NAMESPACE);
+  // The project's name (Pulumi.yaml `name:`) is the namespace of its config keys.
+  const cfg = new pulumi.Config(pulumi.getProject());
   const raw: RawConfig = { values: {}, secrets: {} };
-  const prefix = `${CONFIG_NAMESPACE}:`;
+  const prefix = `${pulumi.getProject()}:`;
   for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
     if (!fullKey.startsWith(prefix)) continue;
     const key = fullKey.slice(prefix.length);

@@ -16,8 +16,8 @@ function problemsFor(values: Record<string, unknown>, secrets = {}): string[] {
 
 describe("resolveConfig", () => {
   it("merges the tier preset with overrides", () => {
-    const config = resolveConfig(rawConfigWith({ tier: "growth", overrides: { api: { replicas: { max: 60 } } } }), "finishthisidea", "t");
-    expect(config.preset.api.replicas).toEqual({ min: 20, max: 60 });
+    const config = resolveConfig(rawConfigWith({ tier: "growth", overrides: { api: { replicas: { max: 40 } } } }), "finishthisidea", "t");
+    expect(config.preset.api.replicas).toEqual({ min: 20, max: 40 });
     expect(config.preset.api.instanceType).toBe("c5.xlarge");
     expect(config.availabilityZones).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
     // The preset table itself is never mutated by a merge.

@@ -161,9 +161,11 @@ describe("the plan", () => {
 
   it("`npm run plan` exits 1 and prints the violation when a mandatory rule is broken", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
-    const file = path.join(dir, "Pulumi.oversized.yaml");
-    const prod = fs.readFileSync(path.join(__dirname, "..", "Pulumi.prod.yaml"), "utf8");
-    fs.writeFileSync(file, `${prod}\n  finishthisidea:overrides:\n    workers:\n      nodes: { min: 34, max: 400, desired: 34 }\n`);
+    // A stack without its own policy config gets the pack's levels: deletion protection is mandatory. (Limits a
+    // config override can break, such as the autoscaler caps, are refused earlier, by the config check.)
+    const file = path.join(dir, "Pulumi.unprotected.yaml");
+    const staging = fs.readFileSync(path.join(__dirname, "..", "Pulumi.staging.yaml"), "utf8");
+    fs.writeFileSync(file, staging);
     let status = 0;
     let stdout = "";
     try {
@@ -174,7 +176,7 @@ describe("the plan", () => {
       stdout = e.stdout;
     }
     expect(status).toBe(1);
-    expect(stdout).toContain("[mandatory] cost-autoscaler-caps cluster-workers: cluster-workers: maxSize 400 exceeds tier growth's workers node cap 167.");
+    expect(stdout).toContain("[mandatory] rds-deletion-protection database-primary: database-primary: deletionProtection is false; set deletionProtection: true.");
     expect(stdout).toContain("\n1 mandatory violations, ");
   });
 });

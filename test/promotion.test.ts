@@ -4,8 +4,11 @@
  * command failing at once, with what to install, when `pulumi` is not on PATH.
  */
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
 import { diffPlans, offlinePlan, renderDiffText } from "../tools/plan-diff";
 import {
   MISSING_CLI,
@@ -18,7 +21,6 @@ import {
   decodeConfigValue,
   findOnPath,
   parsePromoteArgs,
-  pathEntries,
   renderPromotion,
   runPromotion,
   type ConfigMap,
@@ -27,6 +29,7 @@ import {
   type PromotionInput,
   type PromotionOps,
 } from "../tools/promotion";
+import { configOfStackFile, stackFileStore, withConfig, writeFileAtomic, type StackFileStore } from "../tools/stack-files";
 
 const ROOT = path.join(__dirname, "..");
 const NOW = "2025-06-01T12:00:00.000Z";
@@ -43,14 +46,14 @@ const stagingValues = {
   "finishthisidea:domain": "staging.finishthisidea.com",
   "aws:region": "us-east-1",
   [TAGS]: { api: "1.4.2", worker: "1.4.2", ollama: "0.6.5" },
-  [MODELS]: ["codellama", "deepseek-coder"],
+  [MODELS]: ["codellama:7b", "deepseek-coder:6.7b"],
 };
 const prodValues = {
   "finishthisidea:tier": "growth",
   "finishthisidea:domain": "finishthisidea.com",
   "aws:region": "us-east-1",
   [TAGS]: { api: "1.4.1", worker: "1.4.1", ollama: "0.6.5" },
-  [MODELS]: ["codellama"],
+  [MODELS]: ["codellama:7b"],
 };
 const succeeded = (cfg: ConfigMap = config(stagingValues), extra: Partial<LastUpdate> = {}): LastUpdate => ({ kind: "update", result: "succeeded", version: 42, endTime: NOW, config: cfg, ...extra });
 
@@ -78,7 +81,7 @@ describe("computePromotion", () => {
     const p = computePromotion(input());
     expect(p.changes).toEqual([
       { key: TAGS, from: prodValues[TAGS], to: stagingValues[TAGS] },
-      { key: MODELS, from: ["codellama"], to: ["codellama", "deepseek-coder"] },
+      { key: MODELS, from: ["codellama:7b"], to: ["codellama:7b", "deepseek-coder:6.7b"] },
     ]);
     expect(Object.keys(p.set).sort()).toEqual([TAGS, MODELS, RECORD_KEY].sort());
     for (const key of NEVER_PROMOTED) expect(p.set).not.toHaveProperty([key]);
@@ -131,6 +134,8 @@ describe("computePromotion", () => {
     expect(refusal(input({ last: succeeded(latest) }))[0]).toContain('.api is "latest"');
     const noModels = config({ ...stagingValues, [MODELS]: [] });
     expect(refusal(input({ last: succeeded(noModels) }))[0]).toContain(`staging's ${MODELS} is []`);
+    const unpinned = config({ ...stagingValues, [MODELS]: ["codellama", "llama3.1:latest", "qwen2.5-coder:7b"] });
+    expect(refusal(input({ last: succeeded(unpinned) }))).toEqual([`staging's ${MODELS} has models without a pinned tag (codellama, llama3.1:latest): only pinned tags such as codellama:7b are promoted`]);
   });
 
   it("never promotes a secret", () => {
@@ -165,8 +170,8 @@ describe("computePromotion", () => {
   it("without a record, refuses to roll prod back to older images or drop models prod serves", () => {
     const ahead = config({ ...prodValues, [TAGS]: { api: "1.10.0", worker: "1.4.1", ollama: "0.6.5" } });
     expect(refusal(input({ prod: ahead }))).toEqual([expect.stringContaining("prod runs newer images than staging (api 1.10.0 > 1.4.2): promoting would roll them back")]);
-    const moreModels = config({ ...prodValues, [MODELS]: ["codellama", "llama3"] });
-    expect(refusal(input({ prod: moreModels }))).toEqual([expect.stringContaining("prod serves models staging does not (llama3)")]);
+    const moreModels = config({ ...prodValues, [MODELS]: ["codellama:7b", "llama3:8b"] });
+    expect(refusal(input({ prod: moreModels }))).toEqual([expect.stringContaining("prod serves models staging does not (llama3:8b)")]);
   });
 
   it("refuses a promotion onto the same stack", () => {
@@ -183,12 +188,6 @@ describe("computePromotion", () => {
     expect(compareVersions("v1.4.2", "1.4.2")).toBe(0);
     expect(compareVersions("1.4.1", "1.4.2-rc1")).toBeLessThan(0);
     expect(compareVersions("sha-abc", "1.4.2")).toBe(0);
-  });
-
-  it("structured values become --path config keys", () => {
-    expect(pathEntries(TAGS, { api: "1.4.2", worker: "1.4.2" })).toEqual([[`${TAGS}.api`, "1.4.2"], [`${TAGS}.worker`, "1.4.2"]]);
-    expect(pathEntries(MODELS, ["a", "b"])).toEqual([[`${MODELS}[0]`, "a"], [`${MODELS}[1]`, "b"]]);
-    expect(pathEntries("finishthisidea:imageTags", { "api-v2": "1.5.0" })).toEqual([['finishthisidea:imageTags["api-v2"]', "1.5.0"]]);
   });
 });
 
@@ -222,110 +221,201 @@ describe("command line", () => {
   });
 });
 
-/** A fake backend: configs per stack, a last update per stack, and a record of what the flow did. */
-function fakeOps(options: { last?: LastUpdate; confirm?: boolean; previewFails?: boolean; upFails?: boolean } = {}) {
-  const configs: Record<string, ConfigMap> = { staging: config(stagingValues), prod: config(prodValues) };
+const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), "promotion-test-"));
+afterAll(() => fs.rmSync(tmpRoot, { recursive: true, force: true }));
+const PROD_FILE = `# Prod: the Growth tier. (This comment must survive a promotion.)\n${stringify({ config: prodValues })}`;
+
+type FailPoint = "write-promoted" | "write-marker" | "preview" | "confirm-signal" | "up" | "up-signal" | "restore";
+
+/**
+ * A stand-in for the Pulumi CLI and the Automation API: staging's config in memory, prod's stack file in a real
+ * directory (so atomic writes and the marker are the real ones), and a failure injectable at every step.
+ */
+function fakeOps(options: { last?: LastUpdate; confirm?: boolean; fail?: FailPoint; dir?: string } = {}) {
+  const dir = options.dir ?? fs.mkdtempSync(path.join(tmpRoot, "stack-"));
+  if (!options.dir) fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), PROD_FILE);
+  const real = stackFileStore(dir);
   const calls: string[] = [];
   const log: string[] = [];
+  let interrupt: (() => void) | undefined;
+  const signal = () => {
+    interrupt?.();
+    throw new Error("killed by SIGINT"); // the real handler exits the process here
+  };
+  let writes = 0;
+  const files: StackFileStore = {
+    ...real,
+    write(stack, content) {
+      writes++;
+      calls.push(`write ${stack}`);
+      if (options.fail === "write-promoted" && writes === 1) throw new Error("ENOSPC: no space left on device");
+      if (options.fail === "restore" && writes === 2) throw new Error("EIO: restore failed");
+      real.write(stack, content);
+    },
+    writeMarker(stack, marker) {
+      calls.push(`marker ${marker.phase}`);
+      if (options.fail === "write-marker") throw new Error("EACCES: permission denied");
+      real.writeMarker(stack, marker);
+    },
+  };
+  const tagsOnDisk = () => JSON.stringify(configOfStackFile(real.read("prod")!)[TAGS]?.objectValue);
   const ops: PromotionOps = {
     async lastUpdate(stack) {
-      return stack === "staging" ? (options.last ?? succeeded()) : succeeded(configs.prod);
+      return stack === "staging" ? (options.last ?? succeeded()) : succeeded(configOfStackFile(real.read("prod")!));
     },
     async getConfig(stack) {
-      return structuredClone(configs[stack]);
+      return stack === "staging" ? config(stagingValues) : configOfStackFile(real.read(stack)!);
     },
-    async setConfig(stack, values) {
-      calls.push(`setConfig ${stack} ${Object.keys(values).sort().join(",")}`);
-      for (const [k, v] of Object.entries(values)) {
-        if (v === undefined) delete configs[stack][k];
-        else configs[stack][k] = { value: typeof v === "string" ? v : JSON.stringify(v), secret: false };
-      }
-    },
+    files,
     async offlineDiff(from, to) {
       calls.push(`offlineDiff ${from} ${to}`);
       return "OFFLINE DIFF";
     },
     async preview(stack) {
-      calls.push(`preview ${stack} ${decodeConfigValue(configs[stack][TAGS]) && JSON.stringify(decodeConfigValue(configs[stack][TAGS]))}`);
-      if (options.previewFails) throw new Error("preview failed: policy violation");
+      calls.push(`preview ${stack} ${tagsOnDisk()}`);
+      if (options.fail === "preview") throw new Error("preview failed: policy violation");
       return "PREVIEW OK";
     },
     async up(stack) {
       calls.push(`up ${stack}`);
-      if (options.upFails) throw new Error("update failed");
+      if (options.fail === "up") throw new Error("update failed");
+      if (options.fail === "up-signal") signal();
       return "UP OK";
     },
     async confirm() {
       calls.push("confirm");
+      if (options.fail === "confirm-signal") signal();
       return options.confirm ?? false;
+    },
+    onInterrupt(restore) {
+      interrupt = restore;
+      return () => (interrupt = undefined);
     },
     log: (text) => log.push(text),
   };
-  return { ops, configs, calls, log };
+  return { ops, dir, calls, log, prodFile: () => real.read("prod")!, marker: () => real.readMarker("prod") };
 }
 
 const args = (over: Partial<PromoteArgs> = {}): PromoteArgs => ({ from: "staging", to: "prod", yes: false, dryRun: false, force: false, ...over });
 const promotedTags = JSON.stringify(stagingValues[TAGS]);
+const prodTags = JSON.stringify(prodValues[TAGS]);
 
 describe("runPromotion", () => {
-  it("--yes: shows the change and the offline diff, previews prod with the new config, then updates it", async () => {
+  it("--yes: shows the change and the offline diff, previews prod with the new stack file, then updates it", async () => {
     const f = fakeOps();
     expect(await runPromotion(args({ yes: true }), f.ops, NOW)).toBe(0);
-    expect(f.calls).toEqual(["offlineDiff staging prod", `setConfig prod ${[MODELS, TAGS, RECORD_KEY].sort().join(",")}`, `preview prod ${promotedTags}`, "up prod"]);
-    expect(decodeConfigValue(f.configs.prod[TAGS])).toEqual(stagingValues[TAGS]);
-    expect(decodeConfigValue(f.configs.prod[RECORD_KEY])).toMatchObject({ from: "staging", values: { [TAGS]: stagingValues[TAGS] } });
-    expect(f.configs.prod["finishthisidea:tier"].value).toBe("growth");
+    expect(f.calls).toEqual(["offlineDiff staging prod", "marker written", "write prod", `preview prod ${promotedTags}`, "marker updating", "up prod"]);
+    const after = configOfStackFile(f.prodFile());
+    expect(decodeConfigValue(after[TAGS])).toEqual(stagingValues[TAGS]);
+    expect(decodeConfigValue(after[MODELS])).toEqual(stagingValues[MODELS]);
+    expect(decodeConfigValue(after[RECORD_KEY])).toMatchObject({ from: "staging", values: { [TAGS]: stagingValues[TAGS] } });
+    expect(after["finishthisidea:tier"].value).toBe("growth");
+    expect(f.prodFile()).toContain("This comment must survive a promotion.");
+    expect(f.marker()).toBeUndefined();
     const out = f.log.join("\n");
     expect(out).toContain("Promotion staging -> prod");
     expect(out.indexOf("OFFLINE DIFF")).toBeLessThan(out.indexOf("PREVIEW OK"));
     expect(out).toContain("Commit Pulumi.prod.yaml");
     // A second promotion finds nothing to do, and the record means no drift is reported.
-    const again = fakeOps();
-    again.configs.prod = f.configs.prod;
+    const again = fakeOps({ dir: f.dir });
     expect(await runPromotion(args({ yes: true }), again.ops, NOW)).toBe(0);
     expect(again.calls).toEqual([]);
     expect(again.log.join()).toContain("nothing to change");
   });
 
-  it("--dry-run stops after the preview and leaves prod's config as it was", async () => {
+  it("--dry-run stops after the preview and puts prod's stack file back byte for byte", async () => {
     const f = fakeOps();
-    const before = structuredClone(f.configs.prod);
     expect(await runPromotion(args({ dryRun: true, yes: true }), f.ops, NOW)).toBe(0);
     expect(f.calls).toContain(`preview prod ${promotedTags}`);
     expect(f.calls).not.toContain("up prod");
-    expect(f.calls.filter((c) => c.startsWith("setConfig"))).toHaveLength(2);
-    expect(f.configs.prod).toEqual(before);
+    expect(f.prodFile()).toBe(PROD_FILE);
+    expect(f.marker()).toBeUndefined();
   });
 
-  it("without --yes, asks; a no leaves prod untouched", async () => {
+  it("without --yes, asks; a no puts the stack file back", async () => {
     const f = fakeOps({ confirm: false });
-    const before = structuredClone(f.configs.prod);
     expect(await runPromotion(args(), f.ops, NOW)).toBe(1);
     expect(f.calls).toContain("confirm");
     expect(f.calls).not.toContain("up prod");
-    expect(f.configs.prod).toEqual(before);
+    expect(f.prodFile()).toBe(PROD_FILE);
     const yes = fakeOps({ confirm: true });
     expect(await runPromotion(args(), yes.ops, NOW)).toBe(0);
-    expect(yes.calls.slice(-2)).toEqual(["confirm", "up prod"]);
+    expect(yes.calls.slice(-3)).toEqual(["confirm", "marker updating", "up prod"]);
   });
 
   it("a refusal touches nothing and says why", async () => {
     const f = fakeOps({ last: succeeded(undefined, { result: "failed" }) });
-    const before = structuredClone(f.configs.prod);
     expect(await runPromotion(args({ yes: true }), f.ops, NOW)).toBe(1);
     expect(f.calls).toEqual([]);
-    expect(f.configs.prod).toEqual(before);
+    expect(f.prodFile()).toBe(PROD_FILE);
     expect(f.log.join()).toMatch(/Promotion refused:\n {2}- staging's last update .* did not succeed \(failed\)/);
   });
 
-  it("a failed preview puts prod's config back; a failed update keeps it (it describes what was applied)", async () => {
-    const p = fakeOps({ previewFails: true });
-    const before = structuredClone(p.configs.prod);
-    await expect(runPromotion(args({ yes: true }), p.ops, NOW)).rejects.toThrow("policy violation");
-    expect(p.configs.prod).toEqual(before);
-    const u = fakeOps({ upFails: true });
-    await expect(runPromotion(args({ yes: true }), u.ops, NOW)).rejects.toThrow("update failed");
-    expect(decodeConfigValue(u.configs.prod[TAGS])).toEqual(stagingValues[TAGS]);
+  // Each point the transaction can fail at: the stack file ends as it was, and no marker is left behind.
+  it.each([
+    ["the marker cannot be written", "write-marker", "EACCES: permission denied", ["offlineDiff staging prod", "marker written"]],
+    ["the promoted file cannot be written", "write-promoted", "ENOSPC: no space left on device", ["marker written", "write prod", "write prod"]],
+    ["the preview fails", "preview", "preview failed: policy violation", [`preview prod ${promotedTags}`, "write prod"]],
+    ["the update fails", "up", "update failed", ["marker updating", "up prod", "write prod"]],
+    ["a signal arrives at the confirmation", "confirm-signal", "killed by SIGINT", ["confirm", "write prod"]],
+    ["a signal arrives during the update", "up-signal", "killed by SIGINT", ["up prod", "write prod"]],
+  ] as const)("%s: prod's stack file is put back", async (_name, fail, message, tail) => {
+    const f = fakeOps({ fail });
+    await expect(runPromotion(args({ yes: fail !== "confirm-signal" }), f.ops, NOW)).rejects.toThrow(message);
+    expect(f.calls.slice(-tail.length)).toEqual(tail);
+    expect(f.prodFile()).toBe(PROD_FILE);
+    expect(f.marker()).toBeUndefined();
+    if (fail !== "write-marker") expect(f.log.join("\n")).toMatch(/stack file is (put )?back as it was before the promotion/);
+  });
+
+  it("a restore that fails keeps the marker, and the next run rolls back and shows the whole change again", async () => {
+    const f = fakeOps({ fail: "restore" });
+    await expect(runPromotion(args({ yes: true, dryRun: true }), f.ops, NOW)).rejects.toThrow("EIO: restore failed");
+    expect(JSON.stringify(configOfStackFile(f.prodFile())[TAGS].objectValue)).toBe(promotedTags);
+    expect(f.marker()).toMatchObject({ state: "in-progress", from: "staging", to: "prod", phase: "written", previous: PROD_FILE });
+
+    const next = fakeOps({ dir: f.dir });
+    expect(await runPromotion(args({ yes: true }), next.ops, NOW)).toBe(0);
+    const out = next.log.join("\n");
+    expect(out).toContain("An earlier promotion staging -> prod (started 2025-06-01T12:00:00.000Z) did not finish: prod's stack file is back as it was before it.");
+    expect(out).not.toContain("nothing to change");
+    expect(out).toContain(`${TAGS}: ${prodTags} -> ${promotedTags}`);
+    expect(next.calls).toContain("up prod");
+    expect(next.marker()).toBeUndefined();
+  });
+
+  it("a run killed outright during the update (marker says updating) is rolled back and resumed, never 'nothing to change'", async () => {
+    const f = fakeOps();
+    const promoted = withConfig(PROD_FILE, { [TAGS]: stagingValues[TAGS], [MODELS]: stagingValues[MODELS] });
+    fs.writeFileSync(path.join(f.dir, "Pulumi.prod.yaml"), promoted);
+    stackFileStore(f.dir).writeMarker("prod", { state: "in-progress", from: "staging", to: "prod", startedAt: NOW, phase: "updating", previous: PROD_FILE, promoted });
+    expect(await runPromotion(args({ yes: true }), f.ops, NOW)).toBe(0);
+    const out = f.log.join("\n");
+    expect(out).toContain("Its update had started, so prod may run part of it");
+    expect(out).not.toContain("nothing to change");
+    expect(f.calls.slice(-2)).toEqual(["marker updating", "up prod"]);
+    expect(f.marker()).toBeUndefined();
+  });
+
+  it("a marker whose stack file was edited since is refused with what to do", async () => {
+    const f = fakeOps();
+    stackFileStore(f.dir).writeMarker("prod", { state: "in-progress", from: "staging", to: "prod", startedAt: NOW, phase: "written", previous: "config: {}\n", promoted: "config: {a: 1}\n" });
+    expect(await runPromotion(args({ yes: true }), f.ops, NOW)).toBe(1);
+    expect(f.log.join()).toContain(`was changed since: compare it with "previous" in ${path.join(f.dir, ".promotion-prod.json")}`);
+    expect(f.calls).toEqual([]);
+    expect(f.prodFile()).toBe(PROD_FILE);
+  });
+
+  it("writes files atomically: a failed rename leaves the old content and no temp file", () => {
+    const dir = fs.mkdtempSync(path.join(tmpRoot, "atomic-"));
+    const file = path.join(dir, "Pulumi.prod.yaml");
+    fs.writeFileSync(file, "old\n");
+    writeFileAtomic(file, "new\n");
+    expect(fs.readFileSync(file, "utf8")).toBe("new\n");
+    fs.mkdirSync(path.join(dir, "Pulumi.dir.yaml"));
+    fs.writeFileSync(path.join(dir, "Pulumi.dir.yaml", "x"), "");
+    expect(() => writeFileAtomic(path.join(dir, "Pulumi.dir.yaml"), "new\n")).toThrow();
+    expect(fs.readdirSync(dir).sort()).toEqual(["Pulumi.dir.yaml", "Pulumi.prod.yaml"]);
   });
 
   it("with the real offline plans, the diff it shows is the environment difference, not the versions", async () => {

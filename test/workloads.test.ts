@@ -172,8 +172,8 @@ describe("workloads wiring (growth)", () => {
 
 describe("workloads helpers", () => {
   it("takes every replica minimum from workloadReplicas (overrides flow through it)", () => {
-    const config = configFor("mvp", { overrides: { api: { replicas: { min: 3, max: 9 } }, workers: { replicas: { min: 5, max: 40 } } } });
-    expect(workloadReplicas(config)).toEqual({ api: { min: 3, max: 9 }, workers: { min: 5, max: 40 } });
+    const config = configFor("mvp", { overrides: { api: { replicas: { min: 3, max: 5 } }, workers: { replicas: { min: 5, max: 7 } } } });
+    expect(workloadReplicas(config)).toEqual({ api: { min: 3, max: 5 }, workers: { min: 5, max: 7 } });
   });
 
   it("percent-encodes the database credentials", () => {

@@ -3,6 +3,14 @@
  * under the mock engine, next to the floor measured in the same process: importing the Pulumi SDK packages.
  */
 import { performance } from "node:perf_hooks";
+import { UsageError, out, runCommand } from "./cli";
+
+const BENCH_USAGE = "usage: npm run bench [-- --help]";
+const BENCH_HELP = `${BENCH_USAGE}
+
+For each tier, the resources the program registers and the time to evaluate it in preview mode under the mock
+engine (median, min, max of BENCH_ITERATIONS runs, default 5, after one warm-up), beside the floor measured in
+the same process: importing the Pulumi SDK packages. Config is staging's stack file with each tier in turn.`;
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 5);
 
@@ -11,7 +19,12 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function main() {
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    await out(BENCH_HELP);
+    return 0;
+  }
+  if (argv.length > 0) throw new UsageError(`bench takes no arguments; got ${argv.join(" ")} (set BENCH_ITERATIONS to change the runs)`);
   // Floor: the SDKs the program imports, loaded before anything of ours.
   const t0 = performance.now();
   await import("@pulumi/pulumi");
@@ -28,9 +41,11 @@ async function main() {
   const programImportMs = performance.now() - t1;
 
   const base = readStackFile("staging");
-  console.log(`floor: importing the Pulumi SDK packages took ${sdkImportMs.toFixed(0)} ms; the program's own modules ${programImportMs.toFixed(0)} ms more`);
-  console.log(`each tier evaluated ${ITERATIONS} times in preview mode (first run is warm-up, excluded)\n`);
-  console.log(["tier".padEnd(11), "resources".padStart(9), "median ms".padStart(10), "min ms".padStart(8), "max ms".padStart(8)].join("  "));
+  // Each line is written (and waited for) as it is measured: complete through a pipe, live on a terminal.
+  const print = out;
+  await print(`floor: importing the Pulumi SDK packages took ${sdkImportMs.toFixed(0)} ms; the program's own modules ${programImportMs.toFixed(0)} ms more`);
+  await print(`each tier evaluated ${ITERATIONS} times in preview mode (first run is warm-up, excluded)\n`);
+  await print(["tier".padEnd(11), "resources".padStart(9), "median ms".padStart(10), "min ms".padStart(8), "max ms".padStart(8)].join("  "));
   for (const tier of TIER_NAMES) {
     const raw = { values: { ...base.raw.values, tier }, secrets: base.raw.secrets };
     const times: number[] = [];
@@ -42,7 +57,7 @@ async function main() {
       resources = run.resources.length;
       if (i > 0) times.push(elapsed);
     }
-    console.log([
+    await print([
       tier.padEnd(11),
       String(resources).padStart(9),
       median(times).toFixed(1).padStart(10),
@@ -50,9 +65,7 @@ async function main() {
       Math.max(...times).toFixed(1).padStart(8),
     ].join("  "));
   }
+  return 0;
 }
 
-main().then(() => process.exit(0), (err) => {
-  console.error(err);
-  process.exit(1);
-});
+runCommand(() => main(process.argv.slice(2)), BENCH_USAGE, (e) => `bench failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);

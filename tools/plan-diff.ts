@@ -10,11 +10,12 @@ import { buildPlanReport, type PlanReport } from "./plan-report";
 import { COMPUTED, runStack } from "./program";
 
 /**
- * The offline plan of a stack (name or path of its stack file), in preview mode. `values` replaces config
- * values (keys without the namespace) first: the promotion tool plans prod with staging's versions this way.
+ * The offline plan of a stack (name or path of its stack file, relative to `from`), in preview mode. `values`
+ * replaces config values (keys without the namespace) first: the promotion tool plans prod with staging's
+ * versions this way.
  */
-export async function offlinePlan(stackOrPath: string, values: Record<string, unknown> = {}): Promise<PlanReport> {
-  const file = readStackFile(stackOrPath);
+export async function offlinePlan(stackOrPath: string, values: Record<string, unknown> = {}, from?: string): Promise<PlanReport> {
+  const file = readStackFile(stackOrPath, { from });
   const raw = { ...file.raw, values: { ...file.raw.values, ...values } };
   return buildPlanReport(await runStack(raw, file.project, file.stack, { preview: true }));
 }

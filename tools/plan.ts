@@ -1,43 +1,45 @@
 /**
  * `npm run plan -- <stack> [--json | --markdown]`, `npm run plan -- --diff <stackA> <stackB> [--json | --markdown]`:
  * the offline plan (and the difference between two stacks' plans). Runs the real program in preview mode under mocks,
- * with config from Pulumi.<stack>.yaml; needs no Pulumi CLI, credentials or network.
+ * with config from Pulumi.<stack>.yaml; needs no Pulumi CLI, credentials or network. `--help` says more.
  */
 import { ConfigError } from "../infra/config";
 import { readStackFile } from "../infra/stack-file";
+import { err, invocationDir, out, runCommand } from "./cli";
+import { PLAN_HELP, PLAN_USAGE, parsePlanArgs } from "./plan-args";
 import { diffPlans, offlinePlan, renderDiffMarkdown, renderDiffText } from "./plan-diff";
 import { renderPlanMarkdown } from "./plan-markdown";
-import { buildPlanReport, renderPlanText } from "./plan-report";
+import { buildPlanReport, renderPlanText, type PlanReport } from "./plan-report";
 import { runStack } from "./program";
 
-const USAGE = "usage: npm run plan -- <stack | path/to/Pulumi.<stack>.yaml> [--json | --markdown]\n       npm run plan -- --diff <stackA> <stackB> [--json | --markdown]";
+const failsPlan = (plan: PlanReport) => plan.policy.mandatoryViolations > 0 || plan.rehearsal.failures.length > 0;
 
 async function main(argv: string[]): Promise<number> {
-  const flags = new Set(argv.filter((a) => a.startsWith("--")));
-  const positional = argv.filter((a) => !a.startsWith("--"));
-  const unknown = [...flags].filter((f) => !["--json", "--markdown", "--diff"].includes(f));
-  if (positional.length !== (flags.has("--diff") ? 2 : 1) || unknown.length > 0 || (flags.has("--json") && flags.has("--markdown"))) {
-    console.error(unknown.length > 0 ? `unknown option ${unknown.join(", ")}\n${USAGE}` : USAGE);
-    return 2;
-  }
-  if (flags.has("--diff")) {
-    // Built one after the other in this process (runProgram sets the mocks again for each).
-    const diff = diffPlans(await offlinePlan(positional[0]), await offlinePlan(positional[1]));
-    console.log(flags.has("--json") ? JSON.stringify(diff, null, 2) : flags.has("--markdown") ? renderDiffMarkdown(diff) : renderDiffText(diff));
+  const args = parsePlanArgs(argv);
+  if (args.help) {
+    await out(PLAN_HELP);
     return 0;
   }
-  const file = readStackFile(positional[0]);
+  // Paths are the user's: relative to where they ran the command, not to the package root npm runs us in.
+  const from = invocationDir();
+  if (args.diff) {
+    // Built one after the other in this process (runProgram sets the mocks again for each).
+    const sides = [await offlinePlan(args.stacks[0], {}, from), await offlinePlan(args.stacks[1], {}, from)];
+    const diff = diffPlans(sides[0], sides[1]);
+    await out(args.format === "json" ? JSON.stringify(diff, null, 2) : args.format === "markdown" ? renderDiffMarkdown(diff) : renderDiffText(diff));
+    // A side whose own plan would fail fails the diff too: CI may gate on it alone.
+    const failing = sides.filter(failsPlan).map((p) => `${p.stack} (${p.policy.mandatoryViolations} mandatory policy violations, ${p.rehearsal.failures.length} rehearsal failures)`);
+    if (failing.length > 0) await err(`the plan fails for ${failing.join(" and ")}: run the plan of that stack for the list`);
+    return failing.length > 0 ? 1 : 0;
+  }
+  const file = readStackFile(args.stacks[0], { from });
   const run = await runStack(file.raw, file.project, file.stack, { preview: true });
   const plan = buildPlanReport(run);
-  console.log(flags.has("--json") ? JSON.stringify(plan, null, 2) : flags.has("--markdown") ? renderPlanMarkdown(plan) : renderPlanText(plan));
+  await out(args.format === "json" ? JSON.stringify(plan, null, 2) : args.format === "markdown" ? renderPlanMarkdown(plan) : renderPlanText(plan));
   // A mandatory guardrail violation or a rehearsal failure fails the plan (CI gates on it), whatever the output format.
-  return plan.policy.mandatoryViolations > 0 || plan.rehearsal.failures.length > 0 ? 1 : 0;
+  return failsPlan(plan) ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err instanceof ConfigError ? err.message : `plan failed: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  },
+runCommand(() => main(process.argv.slice(2)), PLAN_USAGE, (e) =>
+  e instanceof ConfigError ? e.message : `plan failed: ${e instanceof Error ? e.message : String(e)}`,
 );

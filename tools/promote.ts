@@ -7,31 +7,37 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
-import { MISSING_CLI, findOnPath, parsePromoteArgs, pathEntries, runPromotion, type ConfigMap, type LastUpdate, type PromoteArgs, type PromotionOps } from "./promotion";
+import { UsageError, err, out, runCommand } from "./cli";
+import { MISSING_CLI, PROMOTE_HELP, PROMOTE_USAGE, findOnPath, parsePromoteArgs, runPromotion, type ConfigMap, type LastUpdate, type PromotionOps } from "./promotion";
+import { stackFileStore } from "./stack-files";
 
 const ROOT = path.resolve(__dirname, "..");
 const POLICY_PACK = path.join(ROOT, "policy");
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 async function main(argv: string[]): Promise<number> {
-  let args: PromoteArgs;
+  let parsed: ReturnType<typeof parsePromoteArgs>;
   try {
-    args = parsePromoteArgs(argv);
-  } catch (err) {
-    console.error(err instanceof Error ? err.message : String(err));
-    return 2;
+    parsed = parsePromoteArgs(argv);
+  } catch (e) {
+    throw new UsageError((e instanceof Error ? e.message : String(e)).split("\n")[0]);
   }
+  if ("help" in parsed) {
+    await out(PROMOTE_HELP);
+    return 0;
+  }
+  const args = parsed;
   if (!findOnPath("pulumi", process.env.PATH)) {
-    console.error(MISSING_CLI);
+    await err(MISSING_CLI);
     return 1;
   }
   if (!fs.existsSync(path.join(POLICY_PACK, "node_modules"))) {
-    console.error(`The policy pack's dependencies are not installed: run \`npm install --prefix policy\` first (preview and up run with --policy-pack policy).`);
+    await err(`The policy pack's dependencies are not installed: run \`npm install --prefix policy\` first (preview and up run with --policy-pack policy).`);
     return 1;
   }
 
   // Loaded only once the CLI is known to be there (the Automation API shells out to it).
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-  const { decodeConfigValue } = await import("./promotion");
   const { diffPlans, offlinePlan, renderDiffText } = await import("./plan-diff");
 
   const stacks = new Map<string, Awaited<ReturnType<typeof LocalWorkspace.selectStack>>>();
@@ -62,26 +68,8 @@ async function main(argv: string[]): Promise<number> {
     async getConfig(name) {
       return (await (await stack(name)).getAllConfig()) as ConfigMap;
     },
-    async setConfig(name, values) {
-      const s = await stack(name);
-      for (const [key, value] of Object.entries(values)) {
-        await s.removeConfig(key).catch(() => undefined); // absent already: nothing to remove
-        if (value === undefined) continue;
-        if (typeof value === "object" && value !== null) {
-          await s.setAllConfig(Object.fromEntries(pathEntries(key, value).map(([k, v]) => [k, { value: v }])), true);
-        } else {
-          await s.setConfig(key, { value: String(value) });
-        }
-      }
-      // `--path` may type a leaf ("12" as a number): check the stack now holds exactly what was meant.
-      const now = await s.getAllConfig();
-      for (const [key, value] of Object.entries(values)) {
-        const got = typeof value === "string" ? now[key]?.value : decodeConfigValue(now[key]);
-        if (JSON.stringify(got) !== JSON.stringify(value)) {
-          throw new Error(`could not set ${key} on ${name} exactly: wanted ${JSON.stringify(value)}, the stack holds ${JSON.stringify(got)}`);
-        }
-      }
-    },
+    // The stack files live beside Pulumi.yaml; the CLI reads prod's at preview and up.
+    files: stackFileStore(ROOT),
     async offlineDiff(from, to, values) {
       return renderDiffText(diffPlans(await offlinePlan(shortName(from)), await offlinePlan(shortName(to), values)));
     },
@@ -106,16 +94,19 @@ async function main(argv: string[]): Promise<number> {
         rl.close();
       }
     },
+    onInterrupt(restore) {
+      const handler = (signal: NodeJS.Signals) => {
+        restore();
+        process.stderr.write(`promote: ${signal}\n`);
+        process.exit(130);
+      };
+      for (const s of SIGNALS) process.once(s, handler);
+      return () => SIGNALS.forEach((s) => process.off(s, handler));
+    },
     log: (text) => console.log(text),
   };
   return runPromotion(args, ops);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`promote failed: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+runCommand(() => main(process.argv.slice(2)), PROMOTE_USAGE, (e) => `promote failed: ${e instanceof Error ? e.message : String(e)}`);
 

@@ -13,6 +13,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CONFIG_NAMESPACE } from "../infra/config";
+import { withConfig, type PromotionMarker, type StackFileStore } from "./stack-files";
 
 /** A config value as `pulumi config --json` and the Automation API return it. */
 export interface ConfigEntry {
@@ -155,6 +156,10 @@ function valueProblems(key: string, value: unknown, stack: string): string[] {
   } else if (key.endsWith(":ollamaModels")) {
     if (!Array.isArray(value) || value.length === 0 || !value.every((m) => typeof m === "string" && m !== "")) {
       problems.push(`${stack}'s ${key} is ${show(value)}: expected a non-empty list of model names`);
+    } else {
+      // Models are versions like images: only pinned tags (`name:tag`, not latest) are promoted.
+      const unpinned = value.filter((m) => !/:[^:/]+$/.test(m) || m.endsWith(":latest"));
+      if (unpinned.length > 0) problems.push(`${stack}'s ${key} has models without a pinned tag (${unpinned.join(", ")}): only pinned tags such as codellama:7b are promoted`);
     }
   }
   return problems;
@@ -278,19 +283,6 @@ export function renderPromotion(p: Promotion): string {
 // ---------------------------------------------------------------------------------------------------------
 // The command line and the flow.
 
-/** `kube-prometheus-stack` -> `["kube-prometheus-stack"]`, `api` -> `.api`, 0 -> `[0]`: a `pulumi config --path` segment. */
-function pathSegment(key: string | number): string {
-  if (typeof key === "number") return `[${key}]`;
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
-}
-
-/** Leaves of a structured value as `--path` keys: `ns:imageTags` {api: "1.4.2"} -> [["ns:imageTags.api", "1.4.2"]]. */
-export function pathEntries(key: string, value: unknown): [string, string][] {
-  if (Array.isArray(value)) return value.flatMap((v, i) => pathEntries(`${key}${pathSegment(i)}`, v));
-  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => pathEntries(`${key}${pathSegment(k)}`, v));
-  return [[key, String(value)]];
-}
-
 export interface PromoteArgs {
   from: string;
   to: string;
@@ -301,7 +293,25 @@ export interface PromoteArgs {
 
 export const PROMOTE_USAGE = "usage: npm run promote -- --from <stack> --to <stack> [--yes] [--dry-run] [--force]";
 
-export function parsePromoteArgs(argv: string[]): PromoteArgs {
+export const PROMOTE_HELP = `${PROMOTE_USAGE}
+
+Promote the versions <from> runs (image tags, Ollama models, read from its last successful update) to <to>,
+through the Pulumi CLI: show the change and the offline plan diff, write <to>'s stack file, preview, and update
+when confirmed. The stack file is changed as a transaction: its previous content is kept until the update
+succeeds and put back on any failure or interrupt; a run that was killed outright is rolled back by the next.
+
+  --from <stack>  the stack whose versions are promoted (e.g. staging)
+  --to <stack>    the stack that gets them (e.g. prod)
+  --yes, -y       update without asking (CI)
+  --dry-run       stop after the preview; the stack file is put back
+  --force         overwrite values changed on <to> since the last promotion
+  --help, -h      this text
+
+Exit codes: 0 promoted (or nothing to promote); 1 refused, failed or not confirmed; 2 a usage mistake;
+130 interrupted (the stack file is put back).`;
+
+export function parsePromoteArgs(argv: string[]): PromoteArgs | { help: true } {
+  if (argv.includes("--help") || argv.includes("-h")) return { help: true };
   const args: Partial<PromoteArgs> = { yes: false, dryRun: false, force: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -352,22 +362,54 @@ export const MISSING_CLI = [
 export interface PromotionOps {
   lastUpdate(stack: string): Promise<LastUpdate | undefined>;
   getConfig(stack: string): Promise<ConfigMap>;
-  /** Set structured config values (full keys); `undefined` removes a key. */
-  setConfig(stack: string, values: Record<string, unknown>): Promise<void>;
+  /** The stack files: the target's is changed as a transaction (tools/stack-files.ts). */
+  files: StackFileStore;
   /** The offline plan diff between the two stacks, `values` applied to `to`'s config first (text). */
   offlineDiff(from: string, to: string, values: Record<string, unknown>): Promise<string>;
   preview(stack: string): Promise<string>;
   up(stack: string): Promise<string>;
   confirm(question: string): Promise<boolean>;
+  /** Call `restore` (synchronously) if the process is interrupted (SIGINT, SIGTERM); returns the unhook. */
+  onInterrupt(restore: () => void): () => void;
   log(text: string): void;
 }
 
 /**
- * The promotion: compute and show the change and the offline plan diff, set prod's config, preview prod,
- * and update it only when confirmed (`--yes`); `--dry-run` stops after the preview. Prod's config is put back
- * whenever the flow stops before `up` (dry run, no confirmation, failed preview). Returns the exit code.
+ * A marker left by a promotion that was killed outright (no chance to restore): put the stack file back as it
+ * was before it, so this run starts from what the stack ran and shows the whole change again. Returns the
+ * marker it rolled back, or a refusal when the file was changed by hand since.
+ */
+function rollBackInterrupted(to: string, ops: PromotionOps): { marker?: PromotionMarker; refusal?: string } {
+  const marker = ops.files.readMarker(to);
+  if (!marker) return {};
+  const current = ops.files.read(to);
+  if (current !== marker.promoted && current !== marker.previous) {
+    return {
+      refusal: `A promotion ${marker.from} -> ${marker.to} started ${marker.startedAt} did not finish, and ${ops.files.filePath(to)} was changed since: ` +
+        `compare it with "previous" in ${ops.files.markerPath(to)}, keep what is right, then delete the marker and promote again.`,
+    };
+  }
+  if (current !== marker.previous) ops.files.write(to, marker.previous);
+  ops.files.clearMarker(to);
+  ops.log(
+    `An earlier promotion ${marker.from} -> ${marker.to} (started ${marker.startedAt}) did not finish: ${to}'s stack file is back as it was before it.` +
+      (marker.phase === "updating" ? ` Its update had started, so ${to} may run part of it: the preview below shows what this run changes.` : ""),
+  );
+  return { marker };
+}
+
+/**
+ * The promotion: compute and show the change and the offline plan diff, write prod's stack file, preview
+ * prod, and update it only when confirmed (`--yes`); `--dry-run` stops after the preview. The stack file is
+ * a transaction: written atomically, its previous content kept (in the marker) until `up` succeeds and put
+ * back on any failure, refusal or interrupt. Returns the exit code.
  */
 export async function runPromotion(args: PromoteArgs, ops: PromotionOps, now = new Date().toISOString()): Promise<number> {
+  const recovered = rollBackInterrupted(args.to, ops);
+  if (recovered.refusal) {
+    ops.log(recovered.refusal);
+    return 1;
+  }
   const [lastUpdate, fromConfig, toConfig] = await Promise.all([ops.lastUpdate(args.from), ops.getConfig(args.from), ops.getConfig(args.to)]);
   let promotion: Promotion;
   try {
@@ -380,7 +422,8 @@ export async function runPromotion(args: PromoteArgs, ops: PromotionOps, now = n
     throw err;
   }
   ops.log(renderPromotion(promotion));
-  if (promotion.changes.length === 0) return 0;
+  // Nothing to change is only true of a stack no promotion left half-done: after a rollback, preview and update.
+  if (promotion.changes.length === 0 && !recovered.marker) return 0;
 
   const promotedValues = Object.fromEntries(promotion.changes.map((c) => [c.key.slice(CONFIG_NAMESPACE.length + 1), c.to]));
   try {
@@ -389,26 +432,46 @@ export async function runPromotion(args: PromoteArgs, ops: PromotionOps, now = n
     ops.log(`\n(offline plan diff unavailable: ${err instanceof Error ? err.message : String(err)})`);
   }
 
-  const before = Object.fromEntries(Object.keys(promotion.set).map((k) => [k, k === RECORD_KEY ? toConfig[k]?.value : decodeConfigValue(toConfig[k])]));
-  await ops.setConfig(args.to, promotion.set);
-  let keep = false;
+  const previous = ops.files.read(args.to);
+  if (previous === undefined) throw new Error(`${ops.files.filePath(args.to)} does not exist: promote into a stack whose stack file is in this directory`);
+  const promoted = withConfig(previous, promotion.set);
+  const marker: PromotionMarker = { state: "in-progress", from: args.from, to: args.to, startedAt: now, phase: "written", previous, promoted };
+  // The marker first: a process killed after the write below leaves what the next run needs to roll back.
+  ops.files.writeMarker(args.to, marker);
+  let settled = false;
+  const restore = () => {
+    if (settled) return;
+    settled = true;
+    ops.files.write(args.to, previous);
+    ops.files.clearMarker(args.to); // only once the file is back: a failed restore keeps the marker for the next run
+  };
+  const unhook = ops.onInterrupt(() => {
+    restore();
+    ops.log(`\nInterrupted: ${args.to}'s stack file is back as it was before the promotion.`);
+  });
   try {
+    ops.files.write(args.to, promoted);
     ops.log(`\nPreview of ${args.to} with the promoted config:`);
     ops.log(await ops.preview(args.to));
     if (args.dryRun) {
-      ops.log(`\n--dry-run: stopping after the preview; ${args.to}'s config is left as it was.`);
+      ops.log(`\n--dry-run: stopping after the preview; ${args.to}'s stack file is put back as it was.`);
       return 0;
     }
     if (!args.yes && !(await ops.confirm(`Update ${args.to} with these changes?`))) {
       ops.log(`Not confirmed: ${args.to} is unchanged (pass --yes to update without asking).`);
       return 1;
     }
-    // From here the config stays: after a failed `up` it describes what was (partly) applied, and a re-run continues.
-    keep = true;
+    ops.files.writeMarker(args.to, { ...marker, phase: "updating" });
     ops.log(await ops.up(args.to));
+    settled = true;
+    ops.files.clearMarker(args.to);
     ops.log(`\n${args.to} updated. Commit Pulumi.${args.to.split("/").pop()}.yaml so the repository records what ${args.to} runs.`);
     return 0;
+  } catch (err) {
+    ops.log(`\nPromotion failed: ${err instanceof Error ? err.message : String(err)}\n${args.to}'s stack file is put back as it was before the promotion; run the promotion again once the cause is fixed.`);
+    throw err;
   } finally {
-    if (!keep) await ops.setConfig(args.to, before);
+    unhook();
+    restore();
   }
 }

@@ -1,0 +1,138 @@
+/**
+ * Config checked for meaning, as a table: one broken value per row and the exact line the user reads. The
+ * expectations are literals, written out by hand, not built from the code's own tables.
+ */
+import { describe, expect, it } from "vitest";
+import { ConfigError, resolveConfig } from "../infra/config";
+import { didYouMean, ourWords } from "../infra/config-messages";
+import { cidrWithin, costPolicyProblems, hasHostBits, isPrivateCidr, networkOf, parseCidr, tierAllowance } from "../infra/config-checks";
+import { TIERS, TIER_NAMES, type TierPreset } from "../infra/tiers";
+import { allowedTypesFor, autoscalerCapsFor } from "../policy/thresholds";
+import { rawConfigWith } from "./harness";
+
+function problemsFor(values: Record<string, unknown>, project = "finishthisidea"): string[] {
+  try {
+    resolveConfig(rawConfigWith(values), project, "test");
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error("config was accepted");
+}
+
+function deepMergeForTest(base: TierPreset, over: Record<string, unknown>): TierPreset {
+  const merge = (a: unknown, b: unknown): unknown =>
+    a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(b)
+      ? Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, k in b ? merge((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]) : (a as Record<string, unknown>)[k]]))
+      : b;
+  return merge(base, over) as TierPreset;
+}
+
+const PRIVATE = "inside a private range (RFC 1918: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)";
+
+const TABLE: [string, Record<string, unknown>, string][] = [
+  ["octet above 255", { vpcCidr: "300.0.0.0/16" }, 'finishthisidea:vpcCidr: got "300.0.0.0/16"; expected an IPv4 CIDR such as 10.0.0.0/16: four numbers 0-255 and a prefix from /16 to /20'],
+  ["prefix too wide", { vpcCidr: "10.0.0.0/8" }, 'finishthisidea:vpcCidr: got "10.0.0.0/8"; expected an IPv4 CIDR such as 10.0.0.0/16: four numbers 0-255 and a prefix from /16 to /20'],
+  ["host bits", { vpcCidr: "10.0.0.1/16" }, 'finishthisidea:vpcCidr: got "10.0.0.1/16"; expected a network address without host bits, such as 10.0.0.0/16'],
+  ["public range", { vpcCidr: "255.255.0.0/16" }, `finishthisidea:vpcCidr: got "255.255.0.0/16"; expected a CIDR ${PRIVATE}`],
+  ["replica VPC leaves the private range", { tier: "growth", vpcCidr: "10.255.0.0/16" },
+    `finishthisidea:vpcCidr: got "10.255.0.0/16"; expected a CIDR with room after it, ${PRIVATE}, for 2 more blocks of its size: one replica VPC per database.replicaRegions entry (the one for us-west-2 would be 11.0.0.0/16)`],
+  ["number instead of CIDR", { vpcCidr: 10 }, "finishthisidea:vpcCidr: got 10; expected an IPv4 CIDR such as 10.0.0.0/16"],
+  ["public access CIDR with host bits", { clusterPublicAccessCidrs: ["203.0.113.7/24"] }, 'finishthisidea:clusterPublicAccessCidrs.0: got "203.0.113.7/24"; expected a network address without host bits, such as 203.0.113.0/24'],
+  ["public access /0", { clusterPublicAccessCidrs: ["0.0.0.0/0"] }, 'finishthisidea:clusterPublicAccessCidrs.0: got "0.0.0.0/0"; expected a CIDR narrower than /0 (the whole internet)'],
+  ["AZ of another region", { availabilityZones: ["us-east-1a", "us-west-2b", "us-east-1c"] }, 'finishthisidea:availabilityZones.1: got "us-west-2b"; expected an AZ of the primary region us-east-1 (us-east-1a, us-east-1b, ...)'],
+  ["repeated AZ", { availabilityZones: ["us-east-1a", "us-east-1a", "us-east-1c"] }, 'finishthisidea:availabilityZones.1: got "us-east-1a"; expected each AZ once (three distinct AZs)'],
+  ["two AZs", { availabilityZones: ["us-east-1a", "us-east-1b"] }, 'finishthisidea:availabilityZones: got ["us-east-1a","us-east-1b"]; expected exactly 3 AZs'],
+  ["model on latest", { ollamaModels: ["codellama:latest"] }, 'finishthisidea:ollamaModels.0: got "codellama:latest"; expected a pinned tag such as codellama:7b, never `latest`'],
+  ["model without a tag", { ollamaModels: ["codellama"] }, 'finishthisidea:ollamaModels.0: got "codellama"; expected a model with a pinned tag such as codellama:7b (without a tag Ollama pulls `latest`)'],
+  ["model twice", { ollamaModels: ["codellama:7b", "codellama:7b"] }, 'finishthisidea:ollamaModels.1: got "codellama:7b"; expected each model once'],
+  ["no models", { ollamaModels: [] }, "finishthisidea:ollamaModels: got []; expected at least one model such as codellama:7b"],
+  ["waf.enable", { waf: { enable: true } }, "finishthisidea:waf.enable: unknown key; did you mean enabled? allowed keys here: enabled, requestsPer5Minutes"],
+  ["surgemode", { surgemode: true }, expect.stringMatching(/^finishthisidea:surgemode: unknown key; did you mean surgeMode\? allowed keys here: tier, primaryRegion, .*surgeMode, costCenter, overrides$/)],
+  ["a number for a boolean", { waf: { enabled: 1 } }, "finishthisidea:waf.enabled: got 1; expected true or false"],
+  ["a list for a mapping", { waf: [] }, "finishthisidea:waf: got []; expected a mapping with enabled and requestsPer5Minutes"],
+  [".inf", { overrides: { redis: { shards: Infinity } } }, "finishthisidea:overrides.redis.shards: got .inf; expected an integer"],
+  ["shards above the ElastiCache limit", { overrides: { redis: { shards: 501 } } }, "finishthisidea:overrides.redis.shards: got 501; expected an integer from 1 to 500 (ElastiCache limit)"],
+  ["empty GPU type", { overrides: { gpu: { gpuType: "" } } }, 'finishthisidea:overrides.gpu.gpuType: got ""; expected a non-empty string such as nvidia-a10g'],
+  ["API replicas above the tier's cap", { tier: "growth", overrides: { api: { replicas: { max: 60 } } } }, "finishthisidea:overrides.api.replicas.max: got 60; expected at most 50 (tier growth; the cost policy's cost-autoscaler-caps refuses more)"],
+  ["worker nodes above the tier's cap", { tier: "growth", overrides: { workers: { nodes: { min: 34, max: 400, desired: 34 } } } }, "finishthisidea:overrides.workers.nodes.max: got 400; expected at most 167 (tier growth; the cost policy's cost-autoscaler-caps refuses more)"],
+  ["a DB class of a bigger tier", { overrides: { database: { instanceClass: "db.r5.xlarge" } } }, expect.stringMatching(/^finishthisidea:overrides\.database\.instanceClass: got "db\.r5\.xlarge"; expected a DB instance class this tier or a smaller one uses: db\.t3\.medium \(tier mvp; the cost policy's cost-allowed-instance-types refuses more\)$/)],
+  ["override typo", { overrides: { api: { replicaz: 3 } } }, "finishthisidea:overrides.api.replicaz: unknown key; did you mean replicas? allowed keys here: instanceType, nodes, replicas"],
+  ["empty cost centre", { costCenter: "" }, 'finishthisidea:costCenter: got ""; expected a non-empty string such as platform'],
+];
+
+describe("config checked for meaning", () => {
+  it.each(TABLE)("%s", (_name, values, expected) => {
+    expect(problemsFor(values)).toEqual([expected]);
+  });
+
+  it("refuses a GPU type the tier does not use and Ollama cannot size", () => {
+    expect(problemsFor({ overrides: { gpu: { instanceType: "p3.2xlarge" } } })).toEqual([
+      expect.stringMatching(/^finishthisidea:overrides\.gpu\.instanceType: got "p3\.2xlarge"; expected a GPU instance type Ollama can be sized for: g4dn\.xlarge, .*g5\.2xlarge/),
+      expect.stringMatching(/^finishthisidea:overrides\.gpu\.instanceType: got "p3\.2xlarge"; expected an instance type this tier or a smaller one uses: .*g4dn\.2xlarge \(tier mvp; /),
+    ]);
+  });
+
+  it("holds the same limits as the cost policy", () => {
+    for (const tier of TIER_NAMES) {
+      const ours = tierAllowance(tier);
+      const policy = allowedTypesFor(tier);
+      expect([...ours.instanceTypes].sort()).toEqual([...policy.instanceTypes].sort());
+      expect([...ours.dbInstanceClasses].sort()).toEqual([...policy.dbInstanceClasses].sort());
+      expect([...ours.cacheNodeTypes].sort()).toEqual([...policy.cacheNodeTypes].sort());
+      const caps = autoscalerCapsFor(tier);
+      const at = (over: Record<string, unknown>) => costPolicyProblems(deepMergeForTest(TIERS[tier], over), tier).map(([p]) => p.join("."));
+      expect(at({ api: { replicas: { max: caps.apiReplicas } }, workers: { replicas: { max: caps.workerReplicas } } })).toEqual([]);
+      expect(at({ api: { replicas: { max: caps.apiReplicas + 1 } }, workers: { nodes: { max: caps.nodes.workers + 1 } }, gpu: { nodes: { max: caps.nodes.gpu + 1 } } })).toEqual(["workers.nodes.max", "gpu.nodes.max", "api.replicas.max"]);
+    }
+  });
+
+  it("bounds the model list", () => {
+    const models = Array.from({ length: 21 }, (_, i) => `model${i}:1b`);
+    expect(problemsFor({ ollamaModels: models })).toEqual([`finishthisidea:ollamaModels: got ${JSON.stringify(models).slice(0, 117)}...; expected at most 20 models (each is pulled onto every replica's volume)`]);
+  });
+
+  it("accepts what the rows refuse once corrected", () => {
+    expect(() => resolveConfig(rawConfigWith({ vpcCidr: "172.16.0.0/16", tier: "growth", availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1d"], ollamaModels: ["codellama:7b", "llama3.1:8b"], clusterPublicAccessCidrs: ["203.0.113.0/24"] }), "finishthisidea", "t")).not.toThrow();
+  });
+
+  it("counts replica VPCs from the regions the tier really has", () => {
+    // The last /16 of 10.0.0.0/8 leaves room for nothing after it; one block before it leaves room for one.
+    expect(() => resolveConfig(rawConfigWith({ vpcCidr: "10.255.0.0/16" }), "finishthisidea", "t")).not.toThrow(); // mvp: no replica regions
+    expect(() => resolveConfig(rawConfigWith({ tier: "growth", vpcCidr: "10.254.0.0/16", overrides: { database: { replicaRegions: ["us-west-2"] } } }), "finishthisidea", "t")).not.toThrow();
+    expect(problemsFor({ tier: "growth", vpcCidr: "10.254.0.0/16" })).toHaveLength(1);
+  });
+
+  it("names keys with the project's namespace", () => {
+    expect(problemsFor({ vpcCidr: "10.0.0.1/16" }, "otherproject")).toEqual(['otherproject:vpcCidr: got "10.0.0.1/16"; expected a network address without host bits, such as 10.0.0.0/16']);
+  });
+
+  it("never lets zod's own wording through", () => {
+    const broken = { tier: 3, primaryRegion: [], domain: 5, alertEmail: false, imageTags: "1.0", ollamaModels: "codellama:7b", waf: { enabled: "yes", requestsPer5Minutes: "many" }, surgeMode: "on", costCenter: 4, r2LocationHint: 1, overrides: [] };
+    const problems = problemsFor(broken);
+    expect(problems.length).toBeGreaterThanOrEqual(10);
+    for (const p of problems) expect(p).not.toMatch(/Invalid input|Too small|Too big|received|Unrecognized/);
+  });
+});
+
+describe("the wording pieces", () => {
+  it("suggests the nearest real key, or none", () => {
+    expect(didYouMean("enable", ["enabled", "requestsPer5Minutes"])).toBe("enabled");
+    expect(didYouMean("SURGEMODE", ["surgeMode"])).toBe("surgeMode");
+    expect(didYouMean("colour", ["tier", "domain"])).toBeUndefined();
+  });
+
+  it("words issues zod would word itself", () => {
+    expect(ourWords({ code: "too_small", origin: "array", minimum: 2, inclusive: true, input: [], path: [] } as never)).toBe("at least 2 entries");
+    expect(ourWords({ code: "invalid_type", expected: "boolean", input: 1, path: [] } as never)).toBe("true or false");
+  });
+
+  it("does CIDR arithmetic on network addresses", () => {
+    expect(parseCidr("010.0.0.0/16")).toBeUndefined();
+    expect(networkOf(parseCidr("192.168.7.9/20")!)).toBe("192.168.0.0/20");
+    expect(hasHostBits(parseCidr("10.1.0.0/16")!)).toBe(false);
+    expect(isPrivateCidr(parseCidr("172.32.0.0/16")!)).toBe(false);
+    expect(isPrivateCidr(parseCidr("172.31.0.0/16")!)).toBe(true);
+    expect(cidrWithin(parseCidr("10.0.0.0/16")!, parseCidr("10.0.0.0/8")!)).toBe(true);
+  });
+});
