@@ -33,6 +33,9 @@ const imageTag = z
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "a valid image tag" })
   .refine((t) => t !== "latest", { error: "a pinned tag, never `latest`" });
 
+// The overload levers stay on: 0 would turn a Postgres timeout off.
+const dbTimeoutMs = z.number({ error: "milliseconds from 1000 to 3600000 (0, which turns the timeout off, is refused)" }).int({ error: "whole milliseconds from 1000 to 3600000" }).min(1_000, { error: "milliseconds from 1000 to 3600000 (0, which turns the timeout off, is refused)" }).max(3_600_000, { error: "milliseconds from 1000 to 3600000 (longer work sets its own timeout per session)" });
+
 const presetSchema = z.strictObject({
   network: z.strictObject({ natGateways: int(1).max(3, { error: "1 to 3 (one per AZ at most)" }) }),
   api: z.strictObject({ instanceType, nodes: nodeGroupSize(1), replicas: range(1) }),
@@ -54,6 +57,8 @@ const presetSchema = z.strictObject({
     crossRegionBackups: z.boolean({ error: "true or false" }),
     backupRegion: region.optional(),
     maxConnections: int(20),
+    statementTimeoutMs: dbTimeoutMs,
+    idleInTransactionTimeoutMs: dbTimeoutMs,
     deletionProtection: z.boolean({ error: "true or false" }),
   }),
   redis: z.strictObject({
@@ -85,6 +90,8 @@ const stackSchema = z.strictObject({
   r2LocationHint: z.enum(["wnam", "enam", "weur", "eeur", "apac", "oc"], { error: "one of wnam, enam, weur, eeur, apac, oc" }).default("enam"),
   waf: z.strictObject({ enabled: z.boolean().default(false), requestsPer5Minutes: int(100).default(2000) }).default({ enabled: false, requestsPer5Minutes: 2000 }),
   surgeMode: z.boolean({ error: "true or false" }).default(false),
+  /** Send DATABASE_READ_URL to the in-region replicas' read pool (the overload playbook's step); off: the writer's pool. */
+  readReplicaRouting: z.boolean({ error: "true or false" }).default(false),
   costCenter: z.string().min(1).default("platform"),
   overrides: z.record(z.string(), z.unknown(), { error: "an object of tier preset fields" }).default({}),
 });
@@ -148,7 +155,7 @@ function describeIssues(issues: z.core.$ZodIssue[], root: unknown, keyOf: (path:
 }
 
 /** Cross-field rules the field schemas cannot express; each returns [path, message]. */
-function presetProblems(p: TierPreset, primaryRegion: string): [string[], unknown, string][] {
+function presetProblems(p: TierPreset, primaryRegion: string, readReplicaRouting: boolean): [string[], unknown, string][] {
   const problems: [string[], unknown, string][] = [];
   const ranges: [string[], { min: number; max: number; desired?: number }][] = [
     [["api", "nodes"], p.api.nodes],
@@ -182,6 +189,8 @@ function presetProblems(p: TierPreset, primaryRegion: string): [string[], unknow
   }
   if (p.redis.clusterMode === false && p.redis.shards !== 1)
     problems.push([["redis", "shards"], p.redis.shards, "1 when redis.clusterMode is false"]);
+  if (readReplicaRouting && p.database.inRegionReplicas === 0)
+    problems.push([["database", "inRegionReplicas"], 0, `at least 1 when finishthisidea:readReplicaRouting is true (reads go to replicas in ${primaryRegion}; cross-region replicas are disaster-recovery copies no pod reaches)`]);
   if (p.gpu.ollamaReplicas > p.gpu.nodes.max)
     problems.push([["gpu", "ollamaReplicas"], p.gpu.ollamaReplicas, `at most gpu.nodes.max (${p.gpu.nodes.max}): one GPU per replica`]);
   return problems;
@@ -217,7 +226,7 @@ export function resolveConfig(raw: RawConfig, project: string, stack: string): P
     problems.push(...describeIssues(preset.error.issues, merged, overrideKey));
     throw new ConfigError(problems);
   }
-  for (const [path, value, allowed] of presetProblems(preset.data, settings.primaryRegion)) {
+  for (const [path, value, allowed] of presetProblems(preset.data, settings.primaryRegion, settings.readReplicaRouting)) {
     problems.push(`${overrideKey(path)}: got ${show(value)}; expected ${allowed}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);

@@ -11,6 +11,11 @@
  *   near Growth's, and replicas follow users into every region the buckets already serve.
  * - Node group maxima follow from pod maxima: API pods request ~1 vCPU, so max API nodes ~= max pods / (vCPUs - 1);
  *   worker pods request 2 vCPU / 4 GiB, so a node holds ~(vCPUs / 2 - 1) workers.
+ * - Database timeouts: MVP's statement_timeout is the plan's overload playbook threshold (it kills queries running
+ *   over 5 minutes); each tier with a tighter API p95 cuts sooner (Growth 60 s, Scale/Enterprise 30 s), since one
+ *   runaway statement holds one of only default_pool_size server connections. A job that needs longer sets its own
+ *   `SET statement_timeout` per session. idle_in_transaction_session_timeout is half of that or less: a client
+ *   holding a transaction open without sending anything is a bug, and in transaction pooling it pins a connection.
  * - Budgets are the monthly ceiling for the baseline (expected) footprint with headroom; the cost estimate
  *   checks the program against them. Set at ~2x the estimate of the baseline with its data stores (cost/estimate.ts:
  *   mvp ~$890, growth ~$9.8k, scale ~$31k, enterprise ~$106k), the rest left for usage-billed traffic (CloudFront,
@@ -100,6 +105,8 @@ export const TIERS: Record<TierName, TierPreset> = {
       crossRegionBackups: true,
       backupRegion: "us-west-2",
       maxConnections: 200,
+      statementTimeoutMs: 300_000,
+      idleInTransactionTimeoutMs: 60_000,
       deletionProtection: false,
     },
     redis: { nodeType: "cache.t3.medium", clusterMode: false, shards: 1, replicasPerShard: 0, snapshotRetentionDays: 1 },
@@ -120,13 +127,16 @@ export const TIERS: Record<TierName, TierPreset> = {
     database: {
       instanceClass: "db.r5.xlarge",
       multiAz: true,
-      inRegionReplicas: 0,
+      // The plan reads at Growth's scale from replicas: one beside the primary, region-local for the pods.
+      inRegionReplicas: 1,
       replicaRegions: ["us-west-2", "eu-west-1"],
       allocatedStorageGb: 200,
       maxAllocatedStorageGb: 1_000,
       backupRetentionDays: 14,
       crossRegionBackups: false,
       maxConnections: 1_000,
+      statementTimeoutMs: 60_000,
+      idleInTransactionTimeoutMs: 30_000,
       deletionProtection: true,
     },
     redis: { nodeType: "cache.r6g.large", clusterMode: true, shards: 3, replicasPerShard: 1, snapshotRetentionDays: 7 },
@@ -154,6 +164,8 @@ export const TIERS: Record<TierName, TierPreset> = {
       backupRetentionDays: 30,
       crossRegionBackups: true,
       maxConnections: 2_000,
+      statementTimeoutMs: 30_000,
+      idleInTransactionTimeoutMs: 15_000,
       deletionProtection: true,
     },
     redis: { nodeType: "cache.r6g.xlarge", clusterMode: true, shards: 6, replicasPerShard: 1, snapshotRetentionDays: 14 },
@@ -181,6 +193,8 @@ export const TIERS: Record<TierName, TierPreset> = {
       backupRetentionDays: 35,
       crossRegionBackups: true,
       maxConnections: 5_000,
+      statementTimeoutMs: 30_000,
+      idleInTransactionTimeoutMs: 15_000,
       deletionProtection: true,
     },
     redis: { nodeType: "cache.r6g.2xlarge", clusterMode: true, shards: 12, replicasPerShard: 2, snapshotRetentionDays: 35 },

@@ -63,6 +63,16 @@ export function databaseUrl(user: string, password: string, host: string, port: 
   return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${encodeURIComponent(database)}`;
 }
 
+/**
+ * Which PgBouncer pool DATABASE_READ_URL names: the in-region replicas' read pool when routing is on (the
+ * overload playbook's step), else the writer's, so the application always reads DATABASE_READ_URL and
+ * read-after-write stays consistent until an operator chooses otherwise. Config refuses routing without a reader.
+ */
+export function readRouting(routeToReplicas: boolean, writerDatabase: string, readPool: string | undefined): { database: string; replicas: boolean } {
+  if (routeToReplicas && readPool === undefined) throw new Error("readReplicaRouting is on but PgBouncer has no read pool (no in-region replica)");
+  return routeToReplicas && readPool ? { database: readPool, replicas: true } : { database: writerDatabase, replicas: false };
+}
+
 const clusterLocal = (service: string, namespace: string) => `${service}.${namespace}.svc.cluster.local`;
 
 export function createWorkloads(ctx: PlatformContext, data: DataServices): { services: WorkloadServices; outputs: StackOutputs } {
@@ -89,7 +99,8 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
     replicas: config.preset.pgbouncer.replicas,
     port: SERVICES.pgbouncer.port,
     metricsPort: SERVICES.pgbouncer.metricsPort,
-    database: { host: db.writerHost, port: db.port, name: db.databaseName, username: db.username, password: db.password, maxConnections: db.maxConnections },
+    // Only the in-region replicas: the cross-region ones are disaster-recovery copies (components/data/database.ts).
+    database: { host: db.writerHost, port: db.port, name: db.databaseName, username: db.username, password: db.password, maxConnections: db.maxConnections, readerHosts: db.localReaderHosts },
   }, opts("pgbouncer"));
 
   // A tier without Ollama replicas gets no Ollama objects at all (and the workers no Ollama URL).
@@ -104,11 +115,13 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
     }, opts("ollama"))
     : undefined;
 
-  const dbUrl = pulumi.secret(pulumi.output(db.password).apply((password) =>
-    databaseUrl(db.username, password, clusterLocal(pgbouncer.appName, pgbouncer.namespace), pgbouncer.port, db.databaseName)));
+  const pool = (database: string) => pulumi.secret(pulumi.output(db.password).apply((password) =>
+    databaseUrl(db.username, password, clusterLocal(pgbouncer.appName, pgbouncer.namespace), pgbouncer.port, database)));
+  const reads = readRouting(config.readReplicaRouting, db.databaseName, pgbouncer.readDatabaseName);
   // Everything that names or unlocks a data store reaches the pods through a Secret (envFrom), never env literals.
   const secretEnv: Record<string, pulumi.Input<string>> = {
-    DATABASE_URL: dbUrl,
+    DATABASE_URL: pool(db.databaseName),
+    DATABASE_READ_URL: pool(reads.database),
     REDIS_HOST: redis.host,
     REDIS_PASSWORD: redis.authToken,
     S3_BUCKET: storage.primaryBucketName,
@@ -121,6 +134,9 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
     REDIS_TLS: String(redis.tls),
     REDIS_CLUSTER_MODE: String(redis.clusterMode),
     S3_REGION: config.primaryRegion,
+    // Plain env on purpose: it sits in the pod template, so flipping the read routing rolls the pods onto the
+    // new DATABASE_READ_URL (the Secret's envFrom is read at start only).
+    READ_REPLICA_ENABLED: String(reads.replicas),
   };
   const bucketAccess = eks ? { oidc: eks.oidc, bucketArns: storage.bucketArns, kmsKeyArns: storage.kmsKeyArns } : undefined;
   const image = (name: "api" | "worker") => `${config.imageRegistry}/${name}:${config.imageTags[name]}`;

@@ -6,7 +6,7 @@ import { resolveConfig, type PlatformConfig } from "../infra/config";
 import type { DataServices, PlatformContext, WorkloadServices } from "../infra/contracts";
 import { AwsProviders } from "../infra/providers";
 import { TIERS, TIER_NAMES, type TierName } from "../infra/tiers";
-import { BULLMQ_QUEUES, createWorkloads, databaseUrl, SERVICES, workloadReplicas } from "../infra/workloads";
+import { BULLMQ_QUEUES, createWorkloads, databaseUrl, readRouting, SERVICES, workloadReplicas } from "../infra/workloads";
 import { ollamaResources } from "../components/k8s/ollama";
 import { maxDbConnections, parseIni } from "../components/k8s/pgbouncer/config";
 import { loadPolicyConfig, runPolicies } from "../tools/policy-run";
@@ -26,8 +26,10 @@ function fakeData(clusterMode: boolean, maxConnections: number): DataServices {
   return {
     database: {
       writerHost: pulumi.output("db.abc.us-east-1.rds.amazonaws.com"), port: 5432, databaseName: "finishthisidea", username: "app",
-      password: pulumi.secret("p@ss/word"), maxConnections, readerHosts: {}, primaryInstanceId: pulumi.output("db"), replicaInstanceIds: [],
-      replicaInstanceIdsByRegion: {},
+      password: pulumi.secret("p@ss/word"), maxConnections, primaryInstanceId: pulumi.output("db"),
+      readerHosts: { "us-east-1": [pulumi.output("db-r1.abc.us-east-1.rds.amazonaws.com")], "us-west-2": [pulumi.output("db-r2.abc.us-west-2.rds.amazonaws.com")] },
+      localReaderHosts: [pulumi.output("db-r1.abc.us-east-1.rds.amazonaws.com")],
+      replicaInstanceIds: [], replicaInstanceIdsByRegion: {},
     },
     redis: { host: pulumi.output("clustercfg.redis.abc.cache.amazonaws.com"), port: 6379, clusterMode, tls: true, authToken: pulumi.secret("redis-auth-token"), replicationGroupId: pulumi.output("redis") },
     storage: {
@@ -74,7 +76,11 @@ describe.each(TIER_NAMES)("tier %s", (tier) => {
     const preset = TIERS[tier];
     expect(find(resources, "kubernetes:apps/v1:Deployment", "pgbouncer-deployment").inputs.spec.replicas).toBe(preset.pgbouncer.replicas);
     const ini = parseIni(find(resources, "kubernetes:core/v1:ConfigMap", "pgbouncer-config").inputs.data["pgbouncer.ini"]);
-    expect(ini.databases).toEqual({ finishthisidea: "host=db.abc.us-east-1.rds.amazonaws.com port=5432 dbname=finishthisidea" });
+    // The writer pool and the read pool over the in-region reader only (never the us-west-2 DR replica).
+    expect(ini.databases).toEqual({
+      finishthisidea: "host=db.abc.us-east-1.rds.amazonaws.com port=5432 dbname=finishthisidea",
+      finishthisidea_read: "host=db-r1.abc.us-east-1.rds.amazonaws.com port=5432 dbname=finishthisidea",
+    });
     expect(Number(ini.pgbouncer.max_db_connections)).toBe(maxDbConnections({ databaseMaxConnections: preset.database.maxConnections, replicas: preset.pgbouncer.replicas }));
     expect((preset.pgbouncer.replicas + 1) * Number(ini.pgbouncer.max_db_connections)).toBeLessThan(preset.database.maxConnections);
     const sts = find(resources, "kubernetes:apps/v1:StatefulSet", "ollama-statefulset").inputs.spec;
@@ -100,6 +106,8 @@ describe("workloads wiring (growth)", () => {
       expect(s.secretInputs).toEqual(["stringData"]);
       expect(s.inputs.stringData).toMatchObject({
         DATABASE_URL: "postgresql://app:p%40ss%2Fword@pgbouncer.pgbouncer.svc.cluster.local:6432/finishthisidea",
+        // Routing is off by default: reads go to the writer's pool (read-after-write stays consistent).
+        DATABASE_READ_URL: "postgresql://app:p%40ss%2Fword@pgbouncer.pgbouncer.svc.cluster.local:6432/finishthisidea",
         REDIS_HOST: "clustercfg.redis.abc.cache.amazonaws.com",
         REDIS_PASSWORD: "redis-auth-token",
         S3_BUCKET: "fti-uploads-use1",
@@ -108,6 +116,23 @@ describe("workloads wiring (growth)", () => {
     }
     const literals = JSON.stringify(resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment" || r.type === "kubernetes:core/v1:ConfigMap").map((r) => r.inputs));
     for (const value of ["p%40ss", "redis-auth-token", "fti-uploads-use1", "clustercfg.redis"]) expect(literals).not.toContain(value);
+  });
+
+  it("says in the pod template whether reads go to replicas, so flipping the switch rolls the pods", () => {
+    for (const name of ["api-deployment", "workers-deployment"]) {
+      expect(find(resources, "kubernetes:apps/v1:Deployment", name).inputs.spec.template.spec.containers[0].env).toContainEqual({ name: "READ_REPLICA_ENABLED", value: "false" });
+    }
+  });
+
+  it("routes DATABASE_READ_URL to the read pool when readReplicaRouting is on", async () => {
+    const { resources: routed } = await run(configFor("growth", { readReplicaRouting: true }));
+    for (const name of ["api-env", "workers-env"]) {
+      const s = find(routed, "kubernetes:core/v1:Secret", name);
+      expect(s.secretInputs).toEqual(["stringData"]);
+      expect(s.inputs.stringData.DATABASE_READ_URL).toBe("postgresql://app:p%40ss%2Fword@pgbouncer.pgbouncer.svc.cluster.local:6432/finishthisidea_read");
+      expect(s.inputs.stringData.DATABASE_URL).toBe("postgresql://app:p%40ss%2Fword@pgbouncer.pgbouncer.svc.cluster.local:6432/finishthisidea");
+    }
+    expect(find(routed, "kubernetes:apps/v1:Deployment", "api-deployment").inputs.spec.template.spec.containers[0].env).toContainEqual({ name: "READ_REPLICA_ENABLED", value: "true" });
   });
 
   it("points the workers at Ollama's client service", () => {
@@ -199,5 +224,14 @@ describe("workloads helpers", () => {
     expect(resources.filter((r) => r.type.startsWith("aws:iam/"))).toEqual([]);
     expect(resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart).sort()).toEqual(["keda", "metrics-server", "nvidia-device-plugin", "prometheus-adapter"]);
     expect(find(resources, "kubernetes:core/v1:ServiceAccount", "api-sa").inputs.metadata.annotations).toEqual({});
+  });
+});
+
+describe("readRouting", () => {
+  it("names the read pool only when routing is on, and refuses routing without one", () => {
+    expect(readRouting(false, "app", "app_read")).toEqual({ database: "app", replicas: false });
+    expect(readRouting(true, "app", "app_read")).toEqual({ database: "app_read", replicas: true });
+    expect(readRouting(false, "app", undefined)).toEqual({ database: "app", replicas: false });
+    expect(() => readRouting(true, "app", undefined)).toThrow(/no read pool/);
   });
 });
