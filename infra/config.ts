@@ -11,7 +11,7 @@ import { KNOWN_REGIONS, TIERS, TIER_NAMES, type TierName, type TierPreset } from
 export const CONFIG_NAMESPACE = "finishthisidea";
 
 /** Keys whose values must be set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ["cloudflareApiToken", "kubeconfig"] as const;
+export const SECRET_KEYS = ["cloudflareApiToken", "kubeconfig", "openaiApiKey", "anthropicApiKey"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
 export class ConfigError extends Error {
@@ -36,7 +36,16 @@ const imageTag = z
 // The overload levers stay on: 0 would turn a Postgres timeout off.
 const dbTimeoutMs = z.number({ error: "milliseconds from 1000 to 3600000 (0, which turns the timeout off, is refused)" }).int({ error: "whole milliseconds from 1000 to 3600000" }).min(1_000, { error: "milliseconds from 1000 to 3600000 (0, which turns the timeout off, is refused)" }).max(3_600_000, { error: "milliseconds from 1000 to 3600000 (longer work sets its own timeout per session)" });
 
+const share = z.number({ error: "a number from 0 to 1" }).gt(0, { error: "a number above 0, at most 1" }).max(1, { error: "a number above 0, at most 1" });
+const llmRoute = z.strictObject({
+  belowComplexity: share,
+  provider: z.enum(["openai", "anthropic"], { error: "one of openai, anthropic" }),
+  model: z.string({ error: "a model name such as gpt-4" }).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, { error: "a model name such as gpt-4" }),
+});
+
 const presetSchema = z.strictObject({
+  load: z.strictObject({ jobsPerDay: int(1), peakJobsPerHour: int(1) }),
+  llm: z.strictObject({ ollamaMinConfidence: share, routes: z.array(llmRoute, { error: "a list of { belowComplexity, provider, model }" }).min(1, { error: "at least one route" }) }),
   network: z.strictObject({ natGateways: int(1).max(3, { error: "1 to 3 (one per AZ at most)" }) }),
   api: z.strictObject({ instanceType, nodes: nodeGroupSize(1), replicas: range(1) }),
   workers: z.strictObject({
@@ -103,7 +112,13 @@ export interface PlatformConfig extends StackSettings {
   project: string;
   stack: string;
   preset: TierPreset;
-  secrets: { cloudflareApiToken: pulumi.Output<string>; kubeconfig?: pulumi.Output<string> };
+  secrets: {
+    cloudflareApiToken: pulumi.Output<string>;
+    kubeconfig?: pulumi.Output<string>;
+    /** Cloud LLM keys; absent means the workers run Ollama-only (or drop that provider's routes). */
+    openaiApiKey?: pulumi.Output<string>;
+    anthropicApiKey?: pulumi.Output<string>;
+  };
 }
 
 /** Raw config as read from a stack: plain values by key (namespace stripped), secret values as secret Outputs. */
@@ -189,6 +204,12 @@ function presetProblems(p: TierPreset, primaryRegion: string, readReplicaRouting
   }
   if (p.redis.clusterMode === false && p.redis.shards !== 1)
     problems.push([["redis", "shards"], p.redis.shards, "1 when redis.clusterMode is false"]);
+  p.llm.routes.forEach((r, i) => {
+    const prev = i === 0 ? 0 : p.llm.routes[i - 1].belowComplexity;
+    if (r.belowComplexity <= prev) problems.push([["llm", "routes", String(i), "belowComplexity"], r.belowComplexity, `a value above the previous route's (${prev}): routes ascend by complexity`]);
+  });
+  const last = p.llm.routes[p.llm.routes.length - 1];
+  if (last && last.belowComplexity !== 1) problems.push([["llm", "routes", String(p.llm.routes.length - 1), "belowComplexity"], last.belowComplexity, "1 on the last route, so every job has a route"]);
   if (readReplicaRouting && p.database.inRegionReplicas === 0)
     problems.push([["database", "inRegionReplicas"], 0, `at least 1 when finishthisidea:readReplicaRouting is true (reads go to replicas in ${primaryRegion}; cross-region replicas are disaster-recovery copies no pod reaches)`]);
   if (p.gpu.ollamaReplicas > p.gpu.nodes.max)
@@ -226,6 +247,8 @@ export function resolveConfig(raw: RawConfig, project: string, stack: string): P
     problems.push(...describeIssues(preset.error.issues, merged, overrideKey));
     throw new ConfigError(problems);
   }
+  if (preset.data.gpu.ollamaReplicas === 0 && !raw.secrets.openaiApiKey && !raw.secrets.anthropicApiKey)
+    problems.push(`${overrideKey(["gpu", "ollamaReplicas"])}: got 0; expected at least 1 when neither ${key(["openaiApiKey"])} nor ${key(["anthropicApiKey"])} is set (the workers would have no LLM)`);
   for (const [path, value, allowed] of presetProblems(preset.data, settings.primaryRegion, settings.readReplicaRouting)) {
     problems.push(`${overrideKey(path)}: got ${show(value)}; expected ${allowed}`);
   }
@@ -238,6 +261,11 @@ export function resolveConfig(raw: RawConfig, project: string, stack: string): P
     project,
     stack,
     preset: preset.data,
-    secrets: { cloudflareApiToken: raw.secrets.cloudflareApiToken!, kubeconfig: raw.secrets.kubeconfig },
+    secrets: {
+      cloudflareApiToken: raw.secrets.cloudflareApiToken!,
+      kubeconfig: raw.secrets.kubeconfig,
+      openaiApiKey: raw.secrets.openaiApiKey,
+      anthropicApiKey: raw.secrets.anthropicApiKey,
+    },
   };
 }

@@ -16,6 +16,14 @@
  *   runaway statement holds one of only default_pool_size server connections. A job that needs longer sets its own
  *   `SET statement_timeout` per session. idle_in_transaction_session_timeout is half of that or less: a client
  *   holding a transaction open without sending anything is a bug, and in transaction pooling it pins a connection.
+ * - Ollama replicas (infra/llm.ts ollamaSizingCase, tested in test/llm.test.ts): a replica pays for its GPU node
+ *   every hour, the cloud fallback only for the jobs it takes. At the assumed 300 jobs per replica-hour a busy
+ *   replica replaces ~$1.05/h of the cheapest cloud route against $0.75/h (T4) to $1.21/h (A10G) of GPU, so a
+ *   replica sized for the peak idles most of the day for no saving. Each tier runs between the count its
+ *   average hour needs and the count its peak needs, the cloud taking the overflow: MVP 1 (the plan starts
+ *   Ollama-only), Growth 3 of 3..10 (the plan's 10 is the peak-sized count), Scale 10 of 9..40, Enterprise 34
+ *   of 34..160.
+ * - The LLM router (LLM_ROUTER) is the plan's on every tier; a stack changes its models through overrides.
  * - Budgets are the monthly ceiling for the baseline (expected) footprint with headroom; the cost estimate
  *   checks the program against them. Set at ~2x the estimate of the baseline with its data stores (cost/estimate.ts:
  *   mvp ~$890, growth ~$9.8k, scale ~$31k, enterprise ~$106k), the rest left for usage-billed traffic (CloudFront,
@@ -23,6 +31,7 @@
  */
 
 import type { DatabaseSizing, RedisSizing } from "../components/data";
+import type { LlmRouterPlan } from "./llm";
 
 export const TIER_NAMES = ["mvp", "growth", "scale", "enterprise"] as const;
 export type TierName = (typeof TIER_NAMES)[number];
@@ -41,7 +50,27 @@ export interface NodeGroupSize extends Range {
   desired: number;
 }
 
+/**
+ * The scaling plan's router, verbatim: Ollama kept above confidence 0.8; complexity < 0.3 -> gpt-3.5-turbo,
+ * < 0.7 -> gpt-4, else claude-3-opus. The model names are the plan's: check them against each provider's current
+ * model list before relying on them (`overrides.llm.routes` replaces them per stack).
+ */
+export const LLM_ROUTER: LlmRouterPlan = {
+  ollamaMinConfidence: 0.8,
+  routes: [
+    { belowComplexity: 0.3, provider: "openai", model: "gpt-3.5-turbo" },
+    { belowComplexity: 0.7, provider: "openai", model: "gpt-4" },
+    { belowComplexity: 1, provider: "anthropic", model: "claude-3-opus" },
+  ],
+};
+
 export interface TierPreset {
+  /**
+   * Jobs per day and at the peak hour: the plan's for MVP (500 / 100) and Growth (50,000 / 10,000); Scale and
+   * Enterprise are 4x and 16x Growth. Sizes Ollama (above) and the job throughput SLOs.
+   */
+  load: { jobsPerDay: number; peakJobsPerHour: number };
+  llm: LlmRouterPlan;
   network: {
     /** NAT gateways: one (cheap, single-AZ egress) or one per AZ (survives an AZ loss). */
     natGateways: number;
@@ -83,6 +112,8 @@ export interface TierPreset {
 
 export const TIERS: Record<TierName, TierPreset> = {
   mvp: {
+    load: { jobsPerDay: 500, peakJobsPerHour: 100 },
+    llm: LLM_ROUTER,
     network: { natGateways: 1 },
     api: { instanceType: "t3.medium", nodes: { min: 2, max: 4, desired: 2 }, replicas: { min: 2, max: 6 } },
     workers: {
@@ -115,6 +146,8 @@ export const TIERS: Record<TierName, TierPreset> = {
     monthlyBudgetUsd: 1_500,
   },
   growth: {
+    load: { jobsPerDay: 50_000, peakJobsPerHour: 10_000 },
+    llm: LLM_ROUTER,
     network: { natGateways: 3 },
     api: { instanceType: "c5.xlarge", nodes: { min: 7, max: 17, desired: 7 }, replicas: { min: 20, max: 50 } },
     workers: {
@@ -145,6 +178,8 @@ export const TIERS: Record<TierName, TierPreset> = {
     monthlyBudgetUsd: 20_000,
   },
   scale: {
+    load: { jobsPerDay: 200_000, peakJobsPerHour: 40_000 },
+    llm: LLM_ROUTER,
     network: { natGateways: 3 },
     api: { instanceType: "c5.2xlarge", nodes: { min: 6, max: 15, desired: 6 }, replicas: { min: 40, max: 100 } },
     workers: {
@@ -174,6 +209,8 @@ export const TIERS: Record<TierName, TierPreset> = {
     monthlyBudgetUsd: 65_000,
   },
   enterprise: {
+    load: { jobsPerDay: 800_000, peakJobsPerHour: 160_000 },
+    llm: LLM_ROUTER,
     network: { natGateways: 3 },
     api: { instanceType: "c5.4xlarge", nodes: { min: 6, max: 14, desired: 6 }, replicas: { min: 80, max: 200 } },
     workers: {
@@ -182,7 +219,7 @@ export const TIERS: Record<TierName, TierPreset> = {
       nodes: { min: 54, max: 134, desired: 54 },
       replicas: { min: 800, max: 2_000 },
     },
-    gpu: { instanceType: "g5.2xlarge", gpuType: "nvidia-a10g", nodes: { min: 20, max: 28, desired: 20 }, ollamaReplicas: 20 },
+    gpu: { instanceType: "g5.2xlarge", gpuType: "nvidia-a10g", nodes: { min: 34, max: 48, desired: 34 }, ollamaReplicas: 34 },
     database: {
       instanceClass: "db.r5.16xlarge",
       multiAz: true,

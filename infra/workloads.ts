@@ -18,6 +18,7 @@ import {
   type QueueSpec,
 } from "../components/k8s";
 import type { PlatformConfig } from "./config";
+import { renderLlmRouter } from "./llm";
 import { featureFlags, featureFlagsConfigData, surgeReplicas, type SurgeReplicas } from "./surge";
 import { apiHostname, apiLoadBalancerName, type DataServices, type PlatformContext, type StackOutputs, type WorkloadServices } from "./contracts";
 
@@ -138,6 +139,10 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
     // new DATABASE_READ_URL (the Secret's envFrom is read at start only).
     READ_REPLICA_ENABLED: String(reads.replicas),
   };
+  const llmKeys: Record<string, pulumi.Output<string>> = {
+    ...(config.secrets.openaiApiKey ? { OPENAI_API_KEY: pulumi.secret(config.secrets.openaiApiKey) } : {}),
+    ...(config.secrets.anthropicApiKey ? { ANTHROPIC_API_KEY: pulumi.secret(config.secrets.anthropicApiKey) } : {}),
+  };
   const bucketAccess = eks ? { oidc: eks.oidc, bucketArns: storage.bucketArns, kmsKeyArns: storage.kmsKeyArns } : undefined;
   const image = (name: "api" | "worker") => `${config.imageRegistry}/${name}:${config.imageTags[name]}`;
 
@@ -164,7 +169,9 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
     redis: { host: redis.host, port: redis.port, clusterMode: redis.clusterMode, tls: redis.tls },
     // The workers make the LLM calls, so they follow the surge's model quality too.
     env: { ...plainEnv, LLM_QUALITY: featureFlags(config.surgeMode).llmQuality, ...(ollama ? { OLLAMA_HOST: ollama.url, OLLAMA_URL: ollama.url } : {}) },
-    secretEnv,
+    config: { LLM_ROUTER: renderLlmRouter(config.preset.llm, { openai: llmKeys.OPENAI_API_KEY !== undefined, anthropic: llmKeys.ANTHROPIC_API_KEY !== undefined }, ollama?.url) },
+    // Only the workers call the LLM providers: only their Secret holds the keys.
+    secretEnv: { ...secretEnv, ...llmKeys },
     metricsPort: SERVICES.workers.metricsPort,
     bucketAccess,
     kedaDependsOn: [addons.keda],

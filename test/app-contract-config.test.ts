@@ -48,3 +48,35 @@ describe("database overload timeouts", () => {
     expect(config.preset.pgbouncer.replicas).toBe(6);
   });
 });
+
+describe("LLM provider keys and the router", () => {
+  it("accepts the keys as secrets and keeps them secret", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    const config = resolveConfig(rawConfigWith({}, { openaiApiKey: pulumi.secret("sk-test"), anthropicApiKey: pulumi.secret("sk-ant-test") }), "finishthisidea", "t");
+    expect(await pulumi.isSecret(config.secrets.openaiApiKey!)).toBe(true);
+    expect(await pulumi.isSecret(config.secrets.anthropicApiKey!)).toBe(true);
+    expect(resolveConfig(rawConfigWith({}), "finishthisidea", "t").secrets.openaiApiKey).toBeUndefined();
+  });
+
+  it("refuses a key in plain text", () => {
+    expect(problemsFor({ openaiApiKey: "sk-plain" })).toEqual(["finishthisidea:openaiApiKey: is set in plain text; set it with `pulumi config set --secret openaiApiKey ...`"]);
+  });
+
+  it("refuses no Ollama and no cloud key: the workers would have no LLM", () => {
+    expect(problemsFor({ overrides: { gpu: { ollamaReplicas: 0 } } }))
+      .toEqual(["finishthisidea:overrides.gpu.ollamaReplicas: got 0; expected at least 1 when neither finishthisidea:openaiApiKey nor finishthisidea:anthropicApiKey is set (the workers would have no LLM)"]);
+  });
+
+  it("refuses routes out of order, a last route below 1 and an unknown provider", () => {
+    const routes = [
+      { belowComplexity: 0.7, provider: "openai", model: "gpt-4" },
+      { belowComplexity: 0.3, provider: "openai", model: "gpt-3.5-turbo" },
+    ];
+    expect(problemsFor({ overrides: { llm: { routes } } })).toEqual([
+      "finishthisidea:overrides.llm.routes.1.belowComplexity: got 0.3; expected a value above the previous route's (0.7): routes ascend by complexity",
+      "finishthisidea:overrides.llm.routes.1.belowComplexity: got 0.3; expected 1 on the last route, so every job has a route",
+    ]);
+    expect(problemsFor({ overrides: { llm: { routes: [{ belowComplexity: 1, provider: "mistral", model: "x" }] } } }))
+      .toEqual(['finishthisidea:overrides.llm.routes.0.provider: got "mistral"; expected one of openai, anthropic']);
+  });
+});

@@ -17,8 +17,8 @@ import { k8sSchemaProblems } from "./k8s-schema";
 
 const OIDC = { providerArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/X", issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/X" };
 
-function configFor(tier: TierName, values: Record<string, unknown> = {}): PlatformConfig {
-  return resolveConfig(rawConfigWith({ tier, ...values }), "finishthisidea", `test-${tier}`);
+function configFor(tier: TierName, values: Record<string, unknown> = {}, secrets: Record<string, pulumi.Output<string>> = {}): PlatformConfig {
+  return resolveConfig(rawConfigWith({ tier, ...values }, secrets), "finishthisidea", `test-${tier}`);
 }
 
 /** Data services as infra/data.ts hands them over (fake endpoints, secrets as secrets). */
@@ -135,6 +135,25 @@ describe("workloads wiring (growth)", () => {
     expect(find(routed, "kubernetes:apps/v1:Deployment", "api-deployment").inputs.spec.template.spec.containers[0].env).toContainEqual({ name: "READ_REPLICA_ENABLED", value: "true" });
   });
 
+  it("gives the workers (only) the LLM keys through their Secret, and the router through a ConfigMap that rolls them", async () => {
+    const { resources: keyed } = await run(configFor("growth", {}, { openaiApiKey: pulumi.secret("sk-test-openai"), anthropicApiKey: pulumi.secret("sk-ant-test") }));
+    const workers = find(keyed, "kubernetes:core/v1:Secret", "workers-env");
+    expect(workers.secretInputs).toEqual(["stringData"]);
+    expect(workers.inputs.stringData).toMatchObject({ OPENAI_API_KEY: "sk-test-openai", ANTHROPIC_API_KEY: "sk-ant-test" });
+    expect(Object.keys(find(keyed, "kubernetes:core/v1:Secret", "api-env").inputs.stringData)).not.toContain("OPENAI_API_KEY");
+    const plainObjects = JSON.stringify(keyed.filter((r) => r.type !== "kubernetes:core/v1:Secret").map((r) => r.inputs));
+    expect(plainObjects).not.toContain("sk-test-openai");
+    expect(plainObjects).not.toContain("sk-ant-test");
+    const cm = find(keyed, "kubernetes:core/v1:ConfigMap", "workers-config").inputs;
+    expect(JSON.parse(cm.data.LLM_ROUTER).providers).toEqual(["anthropic", "openai"]);
+    const pod = find(keyed, "kubernetes:apps/v1:Deployment", "workers-deployment").inputs.spec.template;
+    expect(pod.spec.containers[0].envFrom).toContainEqual({ configMapRef: { name: "workers-config" } });
+    expect(pod.metadata.annotations["checksum/config"]).toMatch(/^[0-9a-f]{64}$/);
+    // Without keys (the default stack): Ollama-only.
+    expect(JSON.parse(find(resources, "kubernetes:core/v1:ConfigMap", "workers-config").inputs.data.LLM_ROUTER)).toMatchObject({ routes: [], providers: [] });
+    expect(Object.keys(find(resources, "kubernetes:core/v1:Secret", "workers-env").inputs.stringData)).not.toContain("OPENAI_API_KEY");
+  });
+
   it("points the workers at Ollama's client service", () => {
     const env = find(resources, "kubernetes:apps/v1:Deployment", "workers-deployment").inputs.spec.template.spec.containers[0].env;
     const url = `http://ollama.${SERVICES.ollama.namespace}.svc.cluster.local:${SERVICES.ollama.port}`;
@@ -206,11 +225,13 @@ describe("workloads helpers", () => {
   });
 
   it("deploys no Ollama at all (and gives the workers no Ollama URL) when the tier has 0 Ollama replicas", async () => {
-    const { resources, result } = await run(configFor("mvp", { overrides: { gpu: { ollamaReplicas: 0 } } }));
+    // Without Ollama the config needs a cloud key (else the workers have no LLM at all).
+    const { resources, result } = await run(configFor("mvp", { overrides: { gpu: { ollamaReplicas: 0 } } }, { anthropicApiKey: pulumi.secret("sk-ant-test") }));
     expect(resources.filter((r) => r.name.startsWith("ollama") || r.name === "network-access-ollama-clients")).toEqual([]);
     expect(result.services.ollama).toBeUndefined();
     const env = find(resources, "kubernetes:apps/v1:Deployment", "workers-deployment").inputs.spec.template.spec.containers[0].env;
     expect(env.map((e: any) => e.name)).not.toContain("OLLAMA_HOST");
+    expect(JSON.parse(find(resources, "kubernetes:core/v1:ConfigMap", "workers-config").inputs.data.LLM_ROUTER)).toMatchObject({ ollama: null, providers: ["anthropic"] });
     expect(find(resources, "kubernetes:apps/v1:Deployment", "pgbouncer-deployment").inputs.spec.replicas).toBe(TIERS.mvp.pgbouncer.replicas);
     expect(await k8sSchemaProblems(resources)).toEqual([]);
   });
