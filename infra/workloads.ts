@@ -128,6 +128,8 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
     S3_BUCKET: storage.primaryBucketName,
     R2_BUCKET: storage.r2BucketName,
     R2_ENDPOINT: storage.r2Endpoint,
+    R2_ACCESS_KEY_ID: storage.r2AccessKeyId,
+    R2_SECRET_ACCESS_KEY: storage.r2SecretAccessKey,
   };
   const plainEnv = {
     NODE_ENV: "production",

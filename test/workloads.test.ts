@@ -39,6 +39,7 @@ function fakeData(clusterMode: boolean, maxConnections: number): DataServices {
       primaryBucketName: pulumi.output("fti-uploads-use1"), primaryBucketArn: pulumi.output("arn:aws:s3:::fti-uploads-use1"),
       primaryBucketRegionalDomainName: pulumi.output("fti-uploads-use1.s3.us-east-1.amazonaws.com"),
       r2BucketName: pulumi.output("fti-r2"), r2Endpoint: pulumi.output("https://acct.r2.cloudflarestorage.com"),
+      r2AccessKeyId: pulumi.secret("r2-key-id"), r2SecretAccessKey: pulumi.secret("r2-secret-key"),
     },
     cdn: { distributionId: pulumi.output("E2CDN"), domainName: pulumi.output("d1.cloudfront.net") },
     // Asserted rather than annotated: the data area's contract is growing (cdn, replicas by region) while this is written.
@@ -112,10 +113,12 @@ describe("workloads wiring (growth)", () => {
         REDIS_PASSWORD: "redis-auth-token",
         S3_BUCKET: "fti-uploads-use1",
         R2_BUCKET: "fti-r2",
+        R2_ACCESS_KEY_ID: "r2-key-id",
+        R2_SECRET_ACCESS_KEY: "r2-secret-key",
       });
     }
     const literals = JSON.stringify(resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment" || r.type === "kubernetes:core/v1:ConfigMap").map((r) => r.inputs));
-    for (const value of ["p%40ss", "redis-auth-token", "fti-uploads-use1", "clustercfg.redis"]) expect(literals).not.toContain(value);
+    for (const value of ["p%40ss", "redis-auth-token", "fti-uploads-use1", "clustercfg.redis", "r2-key-id", "r2-secret-key"]) expect(literals).not.toContain(value);
   });
 
   it("says in the pod template whether reads go to replicas, so flipping the switch rolls the pods", () => {
