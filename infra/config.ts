@@ -97,7 +97,8 @@ const stackSchema = z.strictObject({
   clusterPublicAccessCidrs: z.array(z.cidrv4({ error: "an IPv4 CIDR" }).refine((c) => !c.endsWith("/0"), { error: "a CIDR narrower than /0" })).default([]),
   cloudflareAccountId: z.string().regex(/^[0-9a-f]{32}$/, { error: "a 32-character hex Cloudflare account id" }),
   r2LocationHint: z.enum(["wnam", "enam", "weur", "eeur", "apac", "oc"], { error: "one of wnam, enam, weur, eeur, apac, oc" }).default("enam"),
-  waf: z.strictObject({ enabled: z.boolean().default(false), requestsPer5Minutes: int(100).default(2000) }).default({ enabled: false, requestsPer5Minutes: 2000 }),
+  // On by default: every public entry (CloudFront and the API's ALB) gets the rate limit and AWS's managed rules.
+  waf: z.strictObject({ enabled: z.boolean({ error: "true or false" }).default(true), requestsPer5Minutes: int(100).default(2000) }).default({ enabled: true, requestsPer5Minutes: 2000 }),
   surgeMode: z.boolean({ error: "true or false" }).default(false),
   /** Send DATABASE_READ_URL to the in-region replicas' read pool (the overload playbook's step); off: the writer's pool. */
   readReplicaRouting: z.boolean({ error: "true or false" }).default(false),

@@ -158,7 +158,7 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
     secretEnv,
     bucketAccess,
     featureFlags: featureFlagsConfigData(config.surgeMode),
-    ingress: { host: apiHostname(config), loadBalancerName: apiLoadBalancerName(config), dependsOn: addons.loadBalancerController ? [addons.loadBalancerController] : [] },
+    ingress: { host: apiHostname(config), loadBalancerName: apiLoadBalancerName(config), wafAclArn: data.cdn.apiWebAclArn, dependsOn: addons.loadBalancerController ? [addons.loadBalancerController] : [] },
   }, opts("api"));
 
   const workers = new WorkerFleet("workers", {

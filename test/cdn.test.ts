@@ -148,14 +148,16 @@ describe("Cdn", () => {
     expect(find(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "cdn-logs-lifecycle").inputs.rules[0]).toMatchObject({ status: "Enabled", expiration: { days: 90 } });
   });
 
-  it("puts a CLOUDFRONT-scope WAF with the configured per-IP rate limit in front", () => {
+  it("puts a CLOUDFRONT-scope WAF with the configured per-IP rate limit and AWS's managed rule groups in front", () => {
     const acl = find(resources, CF.webAcl, "cdn-waf");
     expect(acl.inputs.scope).toBe("CLOUDFRONT");
     expect(acl.inputs.defaultAction).toEqual({ allow: {} });
-    expect(acl.inputs.rules).toEqual([expect.objectContaining({
+    expect(acl.inputs.rules[0]).toMatchObject({
       action: { block: {} },
       statement: { rateBasedStatement: { limit: 2000, aggregateKeyType: "IP", evaluationWindowSec: 300 } },
-    })]);
+    });
+    expect(acl.inputs.rules.slice(1).map((r: any) => r.statement.managedRuleGroupStatement.name))
+      .toEqual(["AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesCommonRuleSet"]);
     expect(providerRegion(resources, acl)).toBe("us-east-1");
     expect(dist.webAclId).toBe("arn:aws:wafv2:us-east-1:123456789012:cdn-waf");
   });

@@ -18,6 +18,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { edgeWafRules, WAF_RATE_LIMIT } from "./waf";
 
 const YEAR = 31_536_000;
 const DAY = 86_400;
@@ -56,7 +57,6 @@ export const CDN_SETTINGS = {
   sslSupportMethod: "sni-only",
   minimumProtocolVersion: "TLSv1.2_2021",
   logPrefix: "cloudfront/",
-  wafEvaluationWindowSeconds: 300,
 } as const;
 
 /** Object keys of the origin bucket CloudFront reads (ObjectStorage's `cloudFrontRead.keyPatterns`). */
@@ -81,7 +81,7 @@ export interface CdnArgs {
   providerFor: (region: string) => aws.Provider;
   /** Prefix of the access-log bucket's name (`<prefix>-cdn-logs`), e.g. `${project}-${stack}`. */
   namePrefix: string;
-  /** WAF web ACL with a per-IP rate limit over 5 minutes. */
+  /** WAF web ACL: a per-IP rate limit over 5 minutes and AWS's managed rule groups (edgeWafRules). */
   waf: { enabled: boolean; requestsPer5Minutes: number };
   /** An issued ACM certificate in us-east-1 covering the aliases; when omitted one is requested (DNS validation). */
   certificateArn?: pulumi.Input<string>;
@@ -113,7 +113,7 @@ export function validateCdnArgs(name: string, args: CdnArgs): { aliases: string[
   const logs = `${args.namePrefix}-cdn-logs`;
   if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(logs) || logs.includes("--")) fail("namePrefix", args.namePrefix, `lowercase letters, digits and single hyphens, so that "${logs}" is a valid S3 bucket name`);
   const limit = args.waf.requestsPer5Minutes;
-  if (!Number.isInteger(limit) || limit < 10 || limit > 2_000_000_000) fail("waf.requestsPer5Minutes", limit, "an integer from 10 to 2000000000 (WAF rate-based rule limits)");
+  if (!Number.isInteger(limit) || limit < WAF_RATE_LIMIT.min || limit > WAF_RATE_LIMIT.max) fail("waf.requestsPer5Minutes", limit, `an integer from ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max} (WAF rate-based rule limits)`);
   const logRetentionDays = args.logRetentionDays ?? 90;
   if (!Number.isInteger(logRetentionDays) || logRetentionDays < 1) fail("logRetentionDays", logRetentionDays, "a whole number of days >= 1");
   return { aliases, logRetentionDays };
@@ -138,17 +138,6 @@ function cacheKey(headers: readonly string[], queryStrings: "all" | "none"): aws
     queryStringsConfig: { queryStringBehavior: queryStrings },
     enableAcceptEncodingGzip: true,
     enableAcceptEncodingBrotli: true,
-  };
-}
-
-/** The rate-based rule of the web ACL. */
-export function rateLimitRule(requestsPer5Minutes: number, metricName: string): aws.types.input.wafv2.WebAclRule {
-  return {
-    name: "rate-limit-per-ip",
-    priority: 1,
-    action: { block: {} },
-    statement: { rateBasedStatement: { limit: requestsPer5Minutes, aggregateKeyType: "IP", evaluationWindowSec: CDN_SETTINGS.wafEvaluationWindowSeconds } },
-    visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName },
   };
 }
 
@@ -234,10 +223,11 @@ export class Cdn extends pulumi.ComponentResource {
     let webAcl: aws.wafv2.WebAcl | undefined;
     if (args.waf.enabled) {
       webAcl = new aws.wafv2.WebAcl(`${name}-waf`, {
-        description: `Per-IP rate limit for ${aliases.join(", ")}`,
+        description: `Rate limit and AWS managed rules for ${aliases.join(", ")}`,
         scope: "CLOUDFRONT",
         defaultAction: { allow: {} },
-        rules: [rateLimitRule(args.waf.requestsPer5Minutes, `${name}-rate-limit`)],
+        // The same rules as the API's ALB (EdgeWebAcl): one edge policy for every entry.
+        rules: edgeWafRules(args.waf.requestsPer5Minutes, name),
         visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${name}-waf` },
       }, global);
       this.webAclArn = webAcl.arn;
