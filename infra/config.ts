@@ -100,6 +100,8 @@ const stackSchema = z.strictObject({
   // On by default: every public entry (CloudFront and the API's ALB) gets the rate limit and AWS's managed rules.
   waf: z.strictObject({ enabled: z.boolean({ error: "true or false" }).default(true), requestsPer5Minutes: int(100).default(2000) }).default({ enabled: true, requestsPer5Minutes: 2000 }),
   surgeMode: z.boolean({ error: "true or false" }).default(false),
+  /** The API exposes websockets: their SLOs (99.9%, p95 50 ms) and burn-rate alerts are added. */
+  websockets: z.boolean({ error: "true or false" }).default(false),
   /** Send DATABASE_READ_URL to the in-region replicas' read pool (the overload playbook's step); off: the writer's pool. */
   readReplicaRouting: z.boolean({ error: "true or false" }).default(false),
   costCenter: z.string().min(1).default("platform"),

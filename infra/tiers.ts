@@ -110,6 +110,34 @@ export interface TierPreset {
   monthlyBudgetUsd: number;
 }
 
+/** Service levels a tier promises (infra/slos.ts turns them into the SLO table the alerts are built from). */
+export interface TierServiceLevels {
+  /** Fraction of API requests answered without a 5xx over the 30-day period. */
+  availability: number;
+  apiLatencySeconds: { p50: number; p95: number; p99: number };
+  jobDurationSeconds: { p50: number; p95: number; p99: number };
+  /** Fraction of cleanup jobs finishing without failure (burn-rate alerts like the API's). */
+  jobAvailability: number;
+  /** Requests per second the API serves within its latency SLO; above it the tier is outgrown. */
+  apiPeakRequestsPerSecond: number;
+}
+
+/**
+ * The scaling plan's numbers: MVP 99.5% / API p95 < 200 ms / job p95 < 5 min; Growth 99.95% / < 100 ms / < 3 min.
+ * p50 and p99 follow the plan's SLA table (API 50 / 500 ms, cleanup 60 s / 5 min), MVP's job p99 at 2x its p95.
+ * Scale and Enterprise keep Growth's targets: the platform runs one active region (a region loss is a failover
+ * with an RTO of up to 4 h, infra/recovery.ts), so a promise above 99.95% (22 min a month) would need an
+ * active-active design this program does not build; bigger tiers buy capacity, not a tighter SLO. Job
+ * availability is the plan's cleanup SLA (99.9%), MVP's at its platform availability. API peak: the plan's
+ * 5,000 req/s for Growth, MVP's 50 concurrent users at ~1 req/s, 4x per step above Growth.
+ */
+export const TIER_SERVICE_LEVELS: Record<TierName, TierServiceLevels> = {
+  mvp: { availability: 0.995, apiLatencySeconds: { p50: 0.05, p95: 0.2, p99: 0.5 }, jobDurationSeconds: { p50: 60, p95: 300, p99: 600 }, jobAvailability: 0.995, apiPeakRequestsPerSecond: 50 },
+  growth: { availability: 0.9995, apiLatencySeconds: { p50: 0.05, p95: 0.1, p99: 0.5 }, jobDurationSeconds: { p50: 60, p95: 180, p99: 300 }, jobAvailability: 0.999, apiPeakRequestsPerSecond: 5_000 },
+  scale: { availability: 0.9995, apiLatencySeconds: { p50: 0.05, p95: 0.1, p99: 0.5 }, jobDurationSeconds: { p50: 60, p95: 180, p99: 300 }, jobAvailability: 0.999, apiPeakRequestsPerSecond: 20_000 },
+  enterprise: { availability: 0.9995, apiLatencySeconds: { p50: 0.05, p95: 0.1, p99: 0.5 }, jobDurationSeconds: { p50: 60, p95: 180, p99: 300 }, jobAvailability: 0.999, apiPeakRequestsPerSecond: 80_000 },
+};
+
 export const TIERS: Record<TierName, TierPreset> = {
   mvp: {
     load: { jobsPerDay: 500, peakJobsPerHour: 100 },

@@ -80,3 +80,10 @@ describe("LLM provider keys and the router", () => {
       .toEqual(['finishthisidea:overrides.llm.routes.0.provider: got "mistral"; expected one of openai, anthropic']);
   });
 });
+
+describe("websockets flag", () => {
+  it("is off by default and refuses a non-boolean", () => {
+    expect(resolveConfig(rawConfigWith({}), "finishthisidea", "t").websockets).toBe(false);
+    expect(problemsFor({ websockets: "on" })).toEqual(['finishthisidea:websockets: got "on"; expected true or false']);
+  });
+});

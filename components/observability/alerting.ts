@@ -111,7 +111,7 @@ export interface AlertingArgs {
   alertEmail: string;
   /** Optional https:// endpoint (a paging service) subscribed to every topic. */
   alertHttpsEndpoint?: string;
-  /** From infra/alarm-thresholds.ts `alarmThresholds(config.preset)`. */
+  /** From infra/alarm-thresholds.ts `alarmThresholds(config.preset, availability)`. */
   thresholds: AlarmThresholds;
   database: {
     primaryInstanceId: pulumi.Input<string>;
