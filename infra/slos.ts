@@ -3,7 +3,7 @@
  * Grafana dashboards (components/observability) are built from. The table's shape and the application metrics
  * contract are in components/observability/slo.ts.
  */
-import type { SloTable } from "../components/observability";
+import { RUNBOOKS, type SloTable } from "../components/observability";
 import { TIER_SERVICE_LEVELS, type TierName } from "./tiers";
 import { BULLMQ_QUEUES } from "./workloads";
 
@@ -27,6 +27,9 @@ export const BURN_RATES: SloTable["burnRates"] = [
 
 const COMMON: Omit<SloTable, "api" | "jobs" | "throughput" | "websocket"> = {
   burnRates: BURN_RATES,
+  // The plan's trigger (requestRate > baseline x 2); the week's average includes every daily peak, so a normal
+  // busy hour stays under twice it while a launch or a bot does not.
+  surge: { baselineWindow: "1w", factor: 2, minRequestsPerSecond: 1, for: "10m", runbook: RUNBOOKS.surge },
   queues: {
     drainSeconds: { warning: 300, critical: 900 },
     oldestWaitingJobs: { warning: 2, critical: 4 },

@@ -243,7 +243,7 @@ describe("Observability options", () => {
     const { resources } = await build(baseArgs({ services: fakeServices({}) }));
     expect(resources.filter((r) => r.type === POD_MONITOR).map((r) => r.inputs.metadata.name).sort()).toEqual(["api", "workers"]);
     expect(resources.filter((r) => r.type === PROMETHEUS_RULE).map((r) => r.inputs.metadata.name)).toEqual([
-      "finishthisidea-api-slo", "finishthisidea-jobs-slo", "finishthisidea-queues", "finishthisidea-workers",
+      "finishthisidea-api-slo", "finishthisidea-jobs-slo", "finishthisidea-surge", "finishthisidea-queues", "finishthisidea-workers",
     ]);
     // The database dashboard plots PgBouncer's exporter: shipped once it is scraped.
     expect(resources.filter((r) => r.type === "kubernetes:core/v1:ConfigMap").map((r) => r.name).sort()).toEqual(["observability-dashboard-api", "observability-dashboard-queues"]);
@@ -257,7 +257,7 @@ describe("Observability options", () => {
       return new Observability("observability", baseArgs({ alertTopicArn: topic.arn }), { parent, providers: [k8sProvider] });
     }, { preview: true });
     expect(find(resources, RELEASE, "observability-kube-prometheus-stack").inputs.version).toBe(KUBE_PROMETHEUS_STACK.version);
-    expect(resources.filter((r) => r.type === PROMETHEUS_RULE)).toHaveLength(6);
+    expect(resources.filter((r) => r.type === PROMETHEUS_RULE)).toHaveLength(7);
   });
 
   it("rejects bad input naming the arg and value, before registering anything", async () => {

@@ -155,9 +155,9 @@ describe("job and queue rules", () => {
   });
 
   it("adds PgBouncer and Ollama rules only for the services that are there", () => {
-    expect(sets.map((s) => s.name)).toEqual(["api-slo", "jobs-slo", "queues", "workers"]);
+    expect(sets.map((s) => s.name)).toEqual(["api-slo", "jobs-slo", "surge", "queues", "workers"]);
     const full = buildRuleSets(SLOS, targets(undefined, { pgbouncer: { namespace: "pgbouncer" }, ollama: { namespace: "ollama" } }));
-    expect(full.map((s) => s.name)).toEqual(["api-slo", "jobs-slo", "queues", "workers", "pgbouncer", "ollama"]);
+    expect(full.map((s) => s.name)).toEqual(["api-slo", "jobs-slo", "surge", "queues", "workers", "pgbouncer", "ollama"]);
     expect(one(full, "PgBouncerClientsWaiting").expr).toBe('max by (database) (pgbouncer_pools_client_maxwait_seconds{namespace="pgbouncer"}) > 1');
     expect(one(full, "PgBouncerDown").expr).toContain('absent(pgbouncer_up{namespace="pgbouncer"})');
     expect(one(full, "OllamaDown").expr).toBe('kube_statefulset_status_replicas_ready{namespace="ollama"} == 0 and kube_statefulset_replicas{namespace="ollama"} > 0');

@@ -15,6 +15,7 @@ export const RUNBOOKS = {
   replicaLag: "docs/runbooks/region-failover.md",
   cache: "docs/runbooks/traffic-surge.md",
   edge: "docs/runbooks/rollback-bad-deploy.md",
+  surge: "docs/runbooks/traffic-surge.md",
 } as const;
 
 export interface CacheTopology {

@@ -113,6 +113,9 @@ export function websocketErrorRatioExpr(namespace: string, window: string): stri
   return `sum(rate(${METRICS.websocketConnections}${errors}[${window}])) / sum(rate(${METRICS.websocketConnections}${all}[${window}]))`;
 }
 
+/** Recording rules of surge detection: the API's request rate and its baseline. */
+export const SURGE_RECORDS = { rate: "api:http_requests:rate5m", baseline: "api:http_requests:rate5m:baseline" } as const;
+
 /** The API's latency quantile over `window`, from the duration histogram. */
 export function apiLatencyExpr(namespace: string, quantile: number, window = "5m"): string {
   return `histogram_quantile(${num(quantile)}, sum by (le) (rate(${METRICS.httpDuration}_bucket${selector({ namespace })}[${window}])))`;
@@ -198,6 +201,9 @@ export function sloTableProblems(slos: SloTable): string[] {
   quantiles("jobs.durationSeconds", slos.jobs.durationSeconds);
   duration("api.period", slos.api.period);
   duration("queues.noConsumerFor", slos.queues.noConsumerFor);
+  duration("surge.baselineWindow", slos.surge.baselineWindow);
+  duration("surge.for", slos.surge.for);
+  if (!(slos.surge.factor > 1)) problems.push(`surge.factor must be above 1 (2 for twice the baseline); got ${slos.surge.factor}`);
   if (slos.jobs.queues.length === 0) problems.push("jobs.queues is empty; expected the queues of the cleanup jobs");
   if (slos.burnRates.length === 0) problems.push("burnRates is empty; expected the multi-window pairs (14.4x 1h/5m ...)");
   slos.burnRates.forEach((b, i) => {
@@ -322,6 +328,41 @@ function apiRuleSet(slos: SloTable, ns: string): RuleSet {
     groups: [
       { name: "api-slo.recording", interval: "30s", rules: records },
       { name: "api-slo.alerts", rules: [...burn, errorRate, ...latency, throughput] },
+    ],
+  };
+}
+
+/**
+ * Surge detection: the request rate recorded every 5 minutes, its average over the baseline window recorded
+ * beside it, and an alert when the rate exceeds `factor` x the baseline, linking the surge runbook.
+ */
+function surgeRuleSet(slos: SloTable, ns: string): RuleSet {
+  const s = slos.surge;
+  return {
+    name: "surge",
+    groups: [
+      {
+        name: "surge.recording",
+        interval: "1m",
+        rules: [
+          { record: SURGE_RECORDS.rate, expr: `sum(rate(${METRICS.httpRequests}${selector({ namespace: ns })}[5m]))` },
+          { record: SURGE_RECORDS.baseline, expr: `avg_over_time(${SURGE_RECORDS.rate}[${s.baselineWindow}])` },
+        ],
+      },
+      {
+        name: "surge.alerts",
+        rules: [{
+          alert: "TrafficSurge",
+          expr: `${SURGE_RECORDS.rate} > ${num(s.factor)} * ${SURGE_RECORDS.baseline} and ${SURGE_RECORDS.rate} > ${num(s.minRequestsPerSecond)}`,
+          for: s.for,
+          labels: { severity: "critical" },
+          annotations: {
+            summary: `API request rate above ${num(s.factor)}x its ${s.baselineWindow} baseline`,
+            description: `The API serves {{ $value | humanize }} req/s, over ${num(s.factor)}x its average of the last ${s.baselineWindow}. Consider surge mode (finishthisidea:surgeMode).`,
+            runbook_url: s.runbook,
+          },
+        }],
+      },
     ],
   };
 }
@@ -492,6 +533,7 @@ export function buildRuleSets(slos: SloTable, targets: RuleTargets): RuleSet[] {
     apiRuleSet(slos, targets.api.namespace),
     jobsRuleSet(slos, w.namespace),
     ...(slos.websocket ? [websocketRuleSet(slos, targets.api.namespace, slos.websocket)] : []),
+    surgeRuleSet(slos, targets.api.namespace),
     { name: "queues", groups: [{ name: "queues.alerts", rules: w.queues.flatMap((q) => queueRules(slos, w.namespace, q, w.maxReplicas)) }] },
     { name: "workers", groups: [{ name: "workers.resources", rules: workerResourceRules(slos, w.namespace) }] },
   ];

@@ -89,6 +89,18 @@ export interface SloTable {
     latencySeconds: QuantileTargets;
   };
   burnRates: BurnRateWindow[];
+  /** Surge detection (the plan's trigger: request rate above 2x its baseline). */
+  surge: {
+    /** The baseline is the API request rate averaged over this window (a week: every weekday and hour in it). */
+    baselineWindow: string;
+    /** Alert when the 5-minute rate exceeds this multiple of the baseline. */
+    factor: number;
+    /** ...and at least this many requests per second, so an idle stack's noise never pages. */
+    minRequestsPerSecond: number;
+    for: string;
+    /** Where the alert sends the reader. */
+    runbook: string;
+  };
   queues: {
     /**
      * Depth alerts fire when the whole fleet at its tier maximum would need longer than this to drain the
