@@ -121,7 +121,22 @@ describe("Cdn", () => {
     expect(page.inputs.content).toMatch(/^<!doctype html>/);
     expect(providerRegion(resources, page)).toBe("eu-west-1");
     // The keys ObjectStorage must let CloudFront read are exactly the S3 behaviors' paths.
-    expect(CDN_ORIGIN_KEY_PATTERNS).toEqual(dist.orderedCacheBehaviors.map((b: any) => b.pathPattern.slice(1)));
+    expect(CDN_ORIGIN_KEY_PATTERNS).toEqual(dist.orderedCacheBehaviors.filter((b: any) => b.targetOriginId === "s3-static").map((b: any) => b.pathPattern.slice(1)));
+  });
+
+  it("caches /api/public/* for 5 minutes without Authorization in the key and adds the plan's caching headers", () => {
+    expect(dist.orderedCacheBehaviors[2]).toEqual({
+      pathPattern: "/api/public/*", targetOriginId: "api", viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: ["GET", "HEAD", "OPTIONS"], cachedMethods: ["GET", "HEAD"], compress: true,
+      cachePolicyId: "cdn-api-public-id", responseHeadersPolicyId: "cdn-api-public-headers-id",
+    });
+    const policy = find(resources, "aws:cloudfront/cachePolicy:CachePolicy", "cdn-api-public").inputs;
+    expect([policy.minTtl, policy.defaultTtl, policy.maxTtl]).toEqual([0, 300, 300]);
+    expect(policy.parametersInCacheKeyAndForwardedToOrigin.headersConfig.headers.items).toEqual(["Accept"]);
+    expect(find(resources, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "cdn-api-public-headers").inputs.customHeadersConfig).toEqual({ items: [
+      { header: "Cache-Control", value: "public, max-age=300", override: false },
+      { header: "Vary", value: "Accept-Encoding", override: false },
+    ] });
   });
 
   it("is global, HTTP/2 and 3, IPv6, on cdn.<domain> with a DNS-validated us-east-1 certificate, SNI and a current TLS policy", () => {
@@ -219,6 +234,8 @@ describe("Cdn options", () => {
     expect(() => validateCdnArgs("cdn", args({ aliases: ["api.example.com"] }))).toThrow('Cdn cdn: aliases[0] is "api.example.com"; expected a name other than the API origin (api.example.com)');
     expect(() => validateCdnArgs("cdn", args({ waf: { enabled: true, requestsPer5Minutes: 5 } }))).toThrow(/waf.requestsPer5Minutes is 5; expected an integer from 10/);
     expect(() => validateCdnArgs("cdn", args({ domain: "Example" }))).toThrow(/domain is "Example"; expected a DNS name/);
+    expect(() => validateCdnArgs("cdn", args({ cacheableApiPaths: ["api/public/*"] }))).toThrow('Cdn cdn: cacheableApiPaths[0] is "api/public/*"; expected a CloudFront path pattern starting with /');
+    expect(() => validateCdnArgs("cdn", args({ cacheableApiPaths: ["/static/*"] }))).toThrow(/cacheableApiPaths\[0\] is "\/static\/\*"; expected a pattern other than the bucket's paths/);
     expect(() => validateCdnArgs("cdn", args({ namePrefix: "FTI" }))).toThrow(/namePrefix is "FTI"/);
     expect(() => validateCdnArgs("cdn", args({ logRetentionDays: 0 }))).toThrow(/logRetentionDays is 0/);
   });

@@ -37,6 +37,18 @@ export const CDN_SETTINGS = {
     cacheKeyHeaders: ["Authorization", "Accept", "Content-Type"],
     ttl: { min: 0, default: 0, max: YEAR },
   },
+  /**
+   * API paths whose responses are the same for every caller (the application contract: it serves them under
+   * /api/public/). The plan's surge caching headers are added to them (unless the API sets its own) and CloudFront
+   * keeps them 5 minutes, keyed without Authorization.
+   */
+  cacheableApi: {
+    pathPatterns: ["/api/public/*"],
+    allowedMethods: ["GET", "HEAD", "OPTIONS"],
+    cachedMethods: ["GET", "HEAD"],
+    headers: { "Cache-Control": "public, max-age=300", Vary: "Accept-Encoding" },
+    ttl: { min: 0, default: 300, max: 300 },
+  },
   static: {
     originId: "s3-static",
     pathPattern: "/static/*",
@@ -83,6 +95,8 @@ export interface CdnArgs {
   namePrefix: string;
   /** WAF web ACL: a per-IP rate limit over 5 minutes and AWS's managed rule groups (edgeWafRules). */
   waf: { enabled: boolean; requestsPer5Minutes: number };
+  /** API path patterns cached at the edge with the plan's caching headers. Default CDN_SETTINGS.cacheableApi.pathPatterns. */
+  cacheableApiPaths?: string[];
   /** An issued ACM certificate in us-east-1 covering the aliases; when omitted one is requested (DNS validation). */
   certificateArn?: pulumi.Input<string>;
   /** Days access logs are kept. Default 90. */
@@ -98,7 +112,7 @@ export interface ValidationRecord {
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/;
 
 /** Throw a clear error for bad Cdn args (called before anything is registered). */
-export function validateCdnArgs(name: string, args: CdnArgs): { aliases: string[]; logRetentionDays: number } {
+export function validateCdnArgs(name: string, args: CdnArgs): { aliases: string[]; logRetentionDays: number; cacheableApiPaths: string[] } {
   const fail = (arg: string, value: unknown, allowed: string) => {
     throw new Error(`Cdn ${name}: ${arg} is ${JSON.stringify(value)}; expected ${allowed}`);
   };
@@ -116,7 +130,13 @@ export function validateCdnArgs(name: string, args: CdnArgs): { aliases: string[
   if (!Number.isInteger(limit) || limit < WAF_RATE_LIMIT.min || limit > WAF_RATE_LIMIT.max) fail("waf.requestsPer5Minutes", limit, `an integer from ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max} (WAF rate-based rule limits)`);
   const logRetentionDays = args.logRetentionDays ?? 90;
   if (!Number.isInteger(logRetentionDays) || logRetentionDays < 1) fail("logRetentionDays", logRetentionDays, "a whole number of days >= 1");
-  return { aliases, logRetentionDays };
+  const cacheableApiPaths = args.cacheableApiPaths ?? [...CDN_SETTINGS.cacheableApi.pathPatterns];
+  const taken: string[] = [CDN_SETTINGS.static.pathPattern, CDN_SETTINGS.maintenance.pathPattern];
+  cacheableApiPaths.forEach((p, i) => {
+    if (!/^\/[A-Za-z0-9_\-.*$/~@:+&]{1,254}$/.test(p)) fail(`cacheableApiPaths[${i}]`, p, "a CloudFront path pattern starting with / (letters, digits, _-.*$/~@:+&)");
+    if (taken.includes(p)) fail(`cacheableApiPaths[${i}]`, p, "a pattern other than the bucket's paths (/static/*, /maintenance.html)");
+  });
+  return { aliases, logRetentionDays, cacheableApiPaths };
 }
 
 /** The DNS records ACM asks for, one per distinct record (names covered by one record share it). */
@@ -155,7 +175,7 @@ export class Cdn extends pulumi.ComponentResource {
   readonly logsBucketName: pulumi.Output<string>;
 
   constructor(name: string, args: CdnArgs, opts?: pulumi.ComponentResourceOptions) {
-    const { aliases, logRetentionDays } = validateCdnArgs(name, args);
+    const { aliases, logRetentionDays, cacheableApiPaths } = validateCdnArgs(name, args);
     super("finishthisidea:edge:Cdn", name, {}, opts);
     this.aliases = aliases;
     const s = CDN_SETTINGS;
@@ -248,6 +268,17 @@ export class Cdn extends pulumi.ComponentResource {
       minTtl: s.maintenance.ttl.min, defaultTtl: s.maintenance.ttl.default, maxTtl: s.maintenance.ttl.max,
       parametersInCacheKeyAndForwardedToOrigin: cacheKey([], "none"),
     }, global);
+    const c = s.cacheableApi;
+    const publicApiCache = new aws.cloudfront.CachePolicy(`${name}-api-public`, {
+      comment: "Public API responses: 5 minutes, the same for every caller (no Authorization in the key)",
+      minTtl: c.ttl.min, defaultTtl: c.ttl.default, maxTtl: c.ttl.max,
+      parametersInCacheKeyAndForwardedToOrigin: cacheKey(["Accept"], "all"),
+    }, global);
+    // The plan's surge caching headers; override false: a response that sets its own Cache-Control keeps it.
+    const cachingHeaders = new aws.cloudfront.ResponseHeadersPolicy(`${name}-api-public-headers`, {
+      comment: "Cache-Control public, max-age=300 and Vary: Accept-Encoding on public API responses",
+      customHeadersConfig: { items: Object.entries(c.headers).map(([header, value]) => ({ header, value, override: false })) },
+    }, global);
     const oac = new aws.cloudfront.OriginAccessControl(`${name}-s3`, {
       description: "CloudFront signs its requests to the primary bucket (SigV4)",
       originAccessControlOriginType: "s3",
@@ -298,6 +329,16 @@ export class Cdn extends pulumi.ComponentResource {
       orderedCacheBehaviors: [
         s3Behavior(s.static.pathPattern, staticCache.id),
         s3Behavior(s.maintenance.pathPattern, maintenanceCache.id),
+        ...cacheableApiPaths.map((pathPattern) => ({
+          pathPattern,
+          targetOriginId: s.api.originId,
+          viewerProtocolPolicy: s.viewerProtocolPolicy,
+          allowedMethods: [...c.allowedMethods],
+          cachedMethods: [...c.cachedMethods],
+          compress: true,
+          cachePolicyId: publicApiCache.id,
+          responseHeadersPolicyId: cachingHeaders.id,
+        })),
       ],
       customErrorResponses: s.errorResponses.map((e) => ({ ...e })),
       restrictions: { geoRestriction: { restrictionType: "none" } },
