@@ -62,7 +62,7 @@ export function createDataServices(ctx: PlatformContext): { services: DataServic
 
   // api.<domain> points at the ALB, a second public entry: it gets the CDN's rules in a regional web ACL.
   const apiWaf = config.waf.enabled
-    ? new EdgeWebAcl("api-waf", { scope: "REGIONAL", requestsPer5Minutes: config.waf.requestsPer5Minutes, protects: apiHostname(config) }, { parent: ctx.parent, providers: [ctx.aws.get("edge")] })
+    ? new EdgeWebAcl("api-waf", { scope: "REGIONAL", requestsPer5Minutes: config.waf.requestsPer5Minutes, protects: apiHostname(config) }, { parent: ctx.parent, providers: [ctx.aws.get("api-waf")] })
     : undefined;
 
   const services: DataServices = {
