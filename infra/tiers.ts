@@ -27,8 +27,7 @@
  * - Budgets are the monthly ceiling for the baseline (expected) footprint with headroom; the cost estimate
  *   checks the program against them. Set at ~2x the estimate of the baseline with its data stores (cost/estimate.ts:
  *   mvp ~$890, growth ~$10.7k with its in-region replica, scale ~$31k, enterprise ~$118k with 34 Ollama GPUs),
- *   the rest left for usage-billed traffic (CloudFront,
- *   S3, NAT data, logs) the estimate cannot price.
+ *   the rest left for usage-billed traffic (CloudFront, S3, NAT data, logs) the estimate cannot price.
  */
 
 import type { DatabaseSizing, RedisSizing } from "../components/data";
