@@ -4,7 +4,7 @@
  * (infra/tiers.ts) or the SLA (infra/slos.ts) in `alarmThresholds`, never copied per tier by hand.
  */
 import type { AlarmEvaluation, AlarmThresholds } from "../components/observability";
-import { SLOS } from "./slos";
+import { BURN_RATES } from "./slos";
 import type { TierPreset } from "./tiers";
 import { CACHE_REPLICATION_LAG_BUDGET_SECONDS, REPLICA_LAG_BUDGET_SECONDS } from "./recovery";
 
@@ -40,14 +40,14 @@ export const ALARM_DEFAULTS = {
 } as const;
 
 /** The fastest burn rate of the availability SLO's alerts (14.4 in the SRE workbook set). */
-const fastBurn = Math.max(...SLOS.burnRates.map((b) => b.factor));
+const fastBurn = Math.max(...BURN_RATES.map((b) => b.factor));
 
-/** Alarm thresholds for a tier preset (overrides included). */
-export function alarmThresholds(preset: TierPreset): AlarmThresholds {
+/** Alarm thresholds for a tier preset (overrides included) and its API availability SLO (infra/tiers.ts TIER_SERVICE_LEVELS). */
+export function alarmThresholds(preset: TierPreset, apiAvailability: number): AlarmThresholds {
   const d = ALARM_DEFAULTS;
   const gib = 1024 ** 3;
-  // Fast burn of the availability SLO: 14.4 x 0.05% = 0.72% of requests answered 5xx.
-  const error5xxPercent = Number(((1 - SLOS.api.availability) * fastBurn * 100).toFixed(4));
+  // Fast burn of the availability SLO: at Growth's 99.95%, 14.4 x 0.05% = 0.72% of requests answered 5xx.
+  const error5xxPercent = Number(((1 - apiAvailability) * fastBurn * 100).toFixed(4));
   return {
     evaluation: { ...d.evaluation },
     rds: {

@@ -24,7 +24,7 @@ import { KNOWN_REGIONS, TIERS, TIER_NAMES, type TierName, type TierPreset } from
 export const CONFIG_NAMESPACE = "finishthisidea";
 
 /** Keys whose values must be set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ["cloudflareApiToken", "kubeconfig"] as const;
+export const SECRET_KEYS = ["cloudflareApiToken", "kubeconfig", "openaiApiKey", "anthropicApiKey"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
 export class ConfigError extends Error {
@@ -61,7 +61,19 @@ const podResources = z.strictObject({
   limits: z.strictObject({ cpu: quantity, memory: quantity }),
 });
 
+// The overload levers stay on: 0 would turn a Postgres timeout off.
+const dbTimeoutMs = z.number({ error: "milliseconds from 1000 to 3600000 (0, which turns the timeout off, is refused)" }).int({ error: "whole milliseconds from 1000 to 3600000" }).min(1_000, { error: "milliseconds from 1000 to 3600000 (0, which turns the timeout off, is refused)" }).max(3_600_000, { error: "milliseconds from 1000 to 3600000 (longer work sets its own timeout per session)" });
+
+const share = z.number({ error: "a number from 0 to 1" }).gt(0, { error: "a number above 0, at most 1" }).max(1, { error: "a number above 0, at most 1" });
+const llmRoute = z.strictObject({
+  belowComplexity: share,
+  provider: z.enum(["openai", "anthropic"], { error: "one of openai, anthropic" }),
+  model: z.string({ error: "a model name such as gpt-4" }).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, { error: "a model name such as gpt-4" }),
+});
+
 const presetSchema = z.strictObject({
+  load: z.strictObject({ jobsPerDay: int(1), peakJobsPerHour: int(1) }),
+  llm: z.strictObject({ ollamaMinConfidence: share, routes: z.array(llmRoute, { error: "a list of { belowComplexity, provider, model }" }).min(1, { error: "at least one route" }) }),
   network: z.strictObject({ natGateways: intRange(1, 3, " (one per AZ at most)") }),
   api: z.strictObject({ instanceType, nodes: nodeGroupSize(1), replicas: range(1) }),
   workers: z.strictObject({
@@ -83,6 +95,8 @@ const presetSchema = z.strictObject({
     crossRegionBackups: bool,
     backupRegion: region.optional(),
     maxConnections: int(20),
+    statementTimeoutMs: dbTimeoutMs,
+    idleInTransactionTimeoutMs: dbTimeoutMs,
     deletionProtection: bool,
   }),
   redis: z.strictObject({
@@ -122,10 +136,15 @@ const stackSchema = z.strictObject({
   clusterPublicAccessCidrs: z.array(z.string({ error: "an IPv4 CIDR such as 203.0.113.0/24" }), { error: "a list of IPv4 CIDRs" }).default([]),
   cloudflareAccountId: z.string({ error: "a 32-character hex Cloudflare account id" }).regex(/^[0-9a-f]{32}$/, { error: "a 32-character hex Cloudflare account id" }),
   r2LocationHint: z.enum(["wnam", "enam", "weur", "eeur", "apac", "oc"], { error: "one of wnam, enam, weur, eeur, apac, oc" }).default("enam"),
+  // On by default: every public entry (CloudFront and the API's ALB) gets the rate limit and AWS's managed rules.
   waf: z
-    .strictObject({ enabled: bool.default(false), requestsPer5Minutes: intRange(100, 2_000_000_000, " (AWS WAF rate-based rule limits)").default(2000) }, { error: "a mapping with enabled and requestsPer5Minutes" })
-    .default({ enabled: false, requestsPer5Minutes: 2000 }),
+    .strictObject({ enabled: bool.default(true), requestsPer5Minutes: intRange(100, 2_000_000_000, " (AWS WAF rate-based rule limits)").default(2000) }, { error: "a mapping with enabled and requestsPer5Minutes" })
+    .default({ enabled: true, requestsPer5Minutes: 2000 }),
   surgeMode: bool.default(false),
+  /** The API exposes websockets: their SLOs (99.9%, p95 50 ms) and burn-rate alerts are added. */
+  websockets: bool.default(false),
+  /** Send DATABASE_READ_URL to the in-region replicas' read pool (the overload playbook's step); off: the writer's pool. */
+  readReplicaRouting: bool.default(false),
   costCenter: text("platform").default("platform"),
   overrides: z.record(z.string(), z.unknown(), { error: "a mapping of tier preset fields" }).default({}),
 });
@@ -140,7 +159,13 @@ export interface PlatformConfig extends StackSettings {
   project: string;
   stack: string;
   preset: TierPreset;
-  secrets: { cloudflareApiToken: pulumi.Output<string>; kubeconfig?: pulumi.Output<string> };
+  secrets: {
+    cloudflareApiToken: pulumi.Output<string>;
+    kubeconfig?: pulumi.Output<string>;
+    /** Cloud LLM keys; absent means the workers run Ollama-only (or drop that provider's routes). */
+    openaiApiKey?: pulumi.Output<string>;
+    anthropicApiKey?: pulumi.Output<string>;
+  };
 }
 
 /** Raw config as read from a stack: plain values by key (namespace stripped), secret values as secret Outputs. */
@@ -171,7 +196,7 @@ function hasPath(root: unknown, path: PropertyKey[]): boolean {
 }
 
 /** Cross-field rules the field schemas cannot express; each returns [path, message]. */
-function presetProblems(p: TierPreset, primaryRegion: string): Problem[] {
+function presetProblems(p: TierPreset, primaryRegion: string, readReplicaRouting: boolean): Problem[] {
   const problems: Problem[] = [];
   const ranges: [string[], { min: number; max: number; desired?: number }][] = [
     [["api", "nodes"], p.api.nodes],
@@ -205,6 +230,14 @@ function presetProblems(p: TierPreset, primaryRegion: string): Problem[] {
   }
   if (p.redis.clusterMode === false && p.redis.shards !== 1)
     problems.push([["redis", "shards"], p.redis.shards, "1 when redis.clusterMode is false"]);
+  p.llm.routes.forEach((r, i) => {
+    const prev = i === 0 ? 0 : p.llm.routes[i - 1].belowComplexity;
+    if (r.belowComplexity <= prev) problems.push([["llm", "routes", String(i), "belowComplexity"], r.belowComplexity, `a value above the previous route's (${prev}): routes ascend by complexity`]);
+  });
+  const last = p.llm.routes[p.llm.routes.length - 1];
+  if (last && last.belowComplexity !== 1) problems.push([["llm", "routes", String(p.llm.routes.length - 1), "belowComplexity"], last.belowComplexity, "1 on the last route, so every job has a route"]);
+  if (readReplicaRouting && p.database.inRegionReplicas === 0)
+    problems.push([["database", "inRegionReplicas"], 0, `at least 1 when finishthisidea:readReplicaRouting is true (reads go to replicas in ${primaryRegion}; cross-region replicas are disaster-recovery copies no pod reaches)`]);
   if (p.gpu.ollamaReplicas > p.gpu.nodes.max)
     problems.push([["gpu", "ollamaReplicas"], p.gpu.ollamaReplicas, `at most gpu.nodes.max (${p.gpu.nodes.max}): one GPU per replica`]);
   // OllamaCluster sizes its pods from the GPU node's vCPUs and memory: a type it does not know cannot be sized.
@@ -252,7 +285,9 @@ export function resolveConfig(raw: RawConfig, project: string, stack: string): P
     problems.push(...describeIssues(preset.error.issues, merged, presetSchema, overrideKey));
     throw new ConfigError(problems);
   }
-  problems.push(...presetProblems(preset.data, settings.primaryRegion).map(word(overrideKey)));
+  if (preset.data.gpu.ollamaReplicas === 0 && !raw.secrets.openaiApiKey && !raw.secrets.anthropicApiKey)
+    problems.push(`${overrideKey(["gpu", "ollamaReplicas"])}: got 0; expected at least 1 when neither ${key(["openaiApiKey"])} nor ${key(["anthropicApiKey"])} is set (the workers would have no LLM)`);
+  problems.push(...presetProblems(preset.data, settings.primaryRegion, settings.readReplicaRouting).map(word(overrideKey)));
   problems.push(...costPolicyProblems(preset.data, settings.tier).map(word(overrideKey)));
   problems.push(...vpcCidrProblems(settings.vpcCidr, preset.data.database.replicaRegions).map(word(key)));
   if (problems.length > 0) throw new ConfigError(problems);
@@ -264,6 +299,11 @@ export function resolveConfig(raw: RawConfig, project: string, stack: string): P
     project,
     stack,
     preset: preset.data,
-    secrets: { cloudflareApiToken: raw.secrets.cloudflareApiToken!, kubeconfig: raw.secrets.kubeconfig },
+    secrets: {
+      cloudflareApiToken: raw.secrets.cloudflareApiToken!,
+      kubeconfig: raw.secrets.kubeconfig,
+      openaiApiKey: raw.secrets.openaiApiKey,
+      anthropicApiKey: raw.secrets.anthropicApiKey,
+    },
   };
 }

@@ -36,6 +36,8 @@ export interface PlatformContext {
 export interface CdnEndpoints {
   distributionId: pulumi.Output<string>;
   domainName: pulumi.Output<string>;
+  /** Regional web ACL (the CDN's rules) for the API's ALB; absent when the WAF is off. */
+  apiWebAclArn?: pulumi.Output<string>;
 }
 
 export interface DataServices {

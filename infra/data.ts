@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Database, RedisCluster } from "../components/data";
-import { Cdn, CDN_ORIGIN_KEY_PATTERNS } from "../components/edge";
+import { Cdn, CDN_ORIGIN_KEY_PATTERNS, EdgeWebAcl } from "../components/edge";
 import { ReplicaNetwork, siblingCidr } from "../components/network";
 import { ObjectStorage } from "../components/storage";
 import { apiHostname, type DataServices, type PlatformContext, type StackOutputs } from "./contracts";
@@ -60,11 +60,16 @@ export function createDataServices(ctx: PlatformContext): { services: DataServic
   }, { parent: ctx.parent });
   setDistributionArn(cdn.distributionArn);
 
+  // api.<domain> points at the ALB, a second public entry: it gets the CDN's rules in a regional web ACL.
+  const apiWaf = config.waf.enabled
+    ? new EdgeWebAcl("api-waf", { scope: "REGIONAL", requestsPer5Minutes: config.waf.requestsPer5Minutes, protects: apiHostname(config) }, { parent: ctx.parent, providers: [ctx.aws.get("api-waf")] })
+    : undefined;
+
   const services: DataServices = {
     database: database.endpoints,
     redis: redis.endpoints,
     storage: s,
-    cdn: { distributionId: cdn.distributionId, domainName: cdn.domainName },
+    cdn: { distributionId: cdn.distributionId, domainName: cdn.domainName, ...(apiWaf ? { apiWebAclArn: apiWaf.arn } : {}) },
   };
   const outputs: StackOutputs = {
     databaseWriterEndpoint: database.writerHost,

@@ -7,12 +7,13 @@ import { DEFAULT_STORAGE_CLASS } from "../components/cluster";
 import { Alerting, Observability } from "../components/observability";
 import { alarmThresholds } from "./alarm-thresholds";
 import { apiLoadBalancerName, type DataServices, type PlatformContext, type StackOutputs, type WorkloadServices } from "./contracts";
-import { SLOS } from "./slos";
+import { slosFor } from "./slos";
 
 export function createObservability(ctx: PlatformContext, data: DataServices, workloads: WorkloadServices): { outputs: StackOutputs } {
   const { config } = ctx;
   const p = config.preset;
   const db = data.database;
+  const slos = slosFor(config.tier, { websockets: config.websockets, peakJobsPerHour: p.load.peakJobsPerHour });
 
   const alerting = new Alerting("alerting", {
     namePrefix: `${config.project}-${config.stack}`,
@@ -20,7 +21,7 @@ export function createObservability(ctx: PlatformContext, data: DataServices, wo
     providerFor: ctx.aws.forComponent("alerting"),
     alertEmail: config.alertEmail,
     alertHttpsEndpoint: config.alertHttpsEndpoint,
-    thresholds: alarmThresholds(p),
+    thresholds: alarmThresholds(p, slos.api.availability),
     database: {
       primaryInstanceId: db.primaryInstanceId,
       replicas: Object.entries(db.replicaInstanceIdsByRegion).flatMap(([region, ids]) => ids.map((instanceId) => ({ region, instanceId }))),
@@ -32,7 +33,7 @@ export function createObservability(ctx: PlatformContext, data: DataServices, wo
 
   new Observability("observability", {
     services: workloads,
-    slos: SLOS,
+    slos,
     alertTopicArn: alerting.topicArn,
     alertTopicKmsKeyArn: alerting.kmsKeyArn,
     oidc: ctx.cluster.oidc,

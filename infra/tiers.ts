@@ -12,13 +12,27 @@
  * - Node group maxima follow from pod maxima: API pods request ~1 vCPU, so max API nodes ~= max pods / (vCPUs - 1);
  *   worker pods request 2 vCPU / 4 GiB, so a node holds ~(vCPUs / 2 - 1) workers, or fewer where memory after
  *   kube-reserved binds first (c5.4xlarge: 6). `npm run plan` rehearses every pool at max scale (rehearsal/).
+ * - Database timeouts: MVP's statement_timeout is the plan's overload playbook threshold (it kills queries running
+ *   over 5 minutes); each tier with a tighter API p95 cuts sooner (Growth 60 s, Scale/Enterprise 30 s), since one
+ *   runaway statement holds one of only default_pool_size server connections. A job that needs longer sets its own
+ *   `SET statement_timeout` per session. idle_in_transaction_session_timeout is half of that or less: a client
+ *   holding a transaction open without sending anything is a bug, and in transaction pooling it pins a connection.
+ * - Ollama replicas (infra/llm.ts ollamaSizingCase, tested in test/llm.test.ts): a replica pays for its GPU node
+ *   every hour, the cloud fallback only for the jobs it takes. At the assumed 300 jobs per replica-hour a busy
+ *   replica replaces ~$1.05/h of the cheapest cloud route against $0.75/h (T4) to $1.21/h (A10G) of GPU, so a
+ *   replica sized for the peak idles most of the day for no saving. Each tier runs between the count its
+ *   average hour needs and the count its peak needs, the cloud taking the overflow: MVP 1 (the plan starts
+ *   Ollama-only), Growth 3 of 3..10 (the plan's 10 is the peak-sized count), Scale 10 of 9..40, Enterprise 34
+ *   of 34..160.
+ * - The LLM router (LLM_ROUTER) is the plan's on every tier; a stack changes its models through overrides.
  * - Budgets are the monthly ceiling for the baseline (expected) footprint with headroom; the cost estimate
  *   checks the program against them. Set at ~2x the estimate of the baseline with its data stores (cost/estimate.ts:
- *   mvp ~$890, growth ~$9.8k, scale ~$31k, enterprise ~$106k), the rest left for usage-billed traffic (CloudFront,
- *   S3, NAT data, logs) the estimate cannot price.
+ *   mvp ~$890, growth ~$10.7k with its in-region replica, scale ~$31k, enterprise ~$118k with 34 Ollama GPUs),
+ *   the rest left for usage-billed traffic (CloudFront, S3, NAT data, logs) the estimate cannot price.
  */
 
 import type { DatabaseSizing, RedisSizing } from "../components/data";
+import type { LlmRouterPlan } from "./llm";
 
 export const TIER_NAMES = ["mvp", "growth", "scale", "enterprise"] as const;
 export type TierName = (typeof TIER_NAMES)[number];
@@ -37,7 +51,27 @@ export interface NodeGroupSize extends Range {
   desired: number;
 }
 
+/**
+ * The scaling plan's router, verbatim: Ollama kept above confidence 0.8; complexity < 0.3 -> gpt-3.5-turbo,
+ * < 0.7 -> gpt-4, else claude-3-opus. The model names are the plan's: check them against each provider's current
+ * model list before relying on them (`overrides.llm.routes` replaces them per stack).
+ */
+export const LLM_ROUTER: LlmRouterPlan = {
+  ollamaMinConfidence: 0.8,
+  routes: [
+    { belowComplexity: 0.3, provider: "openai", model: "gpt-3.5-turbo" },
+    { belowComplexity: 0.7, provider: "openai", model: "gpt-4" },
+    { belowComplexity: 1, provider: "anthropic", model: "claude-3-opus" },
+  ],
+};
+
 export interface TierPreset {
+  /**
+   * Jobs per day and at the peak hour: the plan's for MVP (500 / 100) and Growth (50,000 / 10,000); Scale and
+   * Enterprise are 4x and 16x Growth. Sizes Ollama (above) and the job throughput SLOs.
+   */
+  load: { jobsPerDay: number; peakJobsPerHour: number };
+  llm: LlmRouterPlan;
   network: {
     /** NAT gateways: one (cheap, single-AZ egress) or one per AZ (survives an AZ loss). */
     natGateways: number;
@@ -94,8 +128,38 @@ const WORKER_POD: PodResources = { requests: { cpu: "2", memory: "4Gi" }, limits
 /** Prometheus as the larger tiers run it: 1 CPU / 4 GiB, up to 8 GiB, 100 GiB of TSDB per replica. */
 const PROMETHEUS = { requests: { cpu: "1", memory: "4Gi" }, limits: { memory: "8Gi" }, storageGi: 100 };
 
+/** Service levels a tier promises (infra/slos.ts turns them into the SLO table the alerts are built from). */
+export interface TierServiceLevels {
+  /** Fraction of API requests answered without a 5xx over the 30-day period. */
+  availability: number;
+  apiLatencySeconds: { p50: number; p95: number; p99: number };
+  jobDurationSeconds: { p50: number; p95: number; p99: number };
+  /** Fraction of cleanup jobs finishing without failure (burn-rate alerts like the API's). */
+  jobAvailability: number;
+  /** Requests per second the API serves within its latency SLO; above it the tier is outgrown. */
+  apiPeakRequestsPerSecond: number;
+}
+
+/**
+ * The scaling plan's numbers: MVP 99.5% / API p95 < 200 ms / job p95 < 5 min; Growth 99.95% / < 100 ms / < 3 min.
+ * p50 and p99 follow the plan's SLA table (API 50 / 500 ms, cleanup 60 s / 5 min), MVP's job p99 at 2x its p95.
+ * Scale and Enterprise keep Growth's targets: the platform runs one active region (a region loss is a failover
+ * with an RTO of up to 4 h, infra/recovery.ts), so a promise above 99.95% (22 min a month) would need an
+ * active-active design this program does not build; bigger tiers buy capacity, not a tighter SLO. Job
+ * availability is the plan's cleanup SLA (99.9%), MVP's at its platform availability. API peak: the plan's
+ * 5,000 req/s for Growth, MVP's 50 concurrent users at ~1 req/s, 4x per step above Growth.
+ */
+export const TIER_SERVICE_LEVELS: Record<TierName, TierServiceLevels> = {
+  mvp: { availability: 0.995, apiLatencySeconds: { p50: 0.05, p95: 0.2, p99: 0.5 }, jobDurationSeconds: { p50: 60, p95: 300, p99: 600 }, jobAvailability: 0.995, apiPeakRequestsPerSecond: 50 },
+  growth: { availability: 0.9995, apiLatencySeconds: { p50: 0.05, p95: 0.1, p99: 0.5 }, jobDurationSeconds: { p50: 60, p95: 180, p99: 300 }, jobAvailability: 0.999, apiPeakRequestsPerSecond: 5_000 },
+  scale: { availability: 0.9995, apiLatencySeconds: { p50: 0.05, p95: 0.1, p99: 0.5 }, jobDurationSeconds: { p50: 60, p95: 180, p99: 300 }, jobAvailability: 0.999, apiPeakRequestsPerSecond: 20_000 },
+  enterprise: { availability: 0.9995, apiLatencySeconds: { p50: 0.05, p95: 0.1, p99: 0.5 }, jobDurationSeconds: { p50: 60, p95: 180, p99: 300 }, jobAvailability: 0.999, apiPeakRequestsPerSecond: 80_000 },
+};
+
 export const TIERS: Record<TierName, TierPreset> = {
   mvp: {
+    load: { jobsPerDay: 500, peakJobsPerHour: 100 },
+    llm: LLM_ROUTER,
     network: { natGateways: 1 },
     // api.nodes.max 6 (was 4): at max scale the 6 API pods (1 CPU each), PgBouncer, the add-on controllers,
     // CoreDNS and the monitoring stack need 6 t3.medium nodes (1750m CPU / ~3 GiB allocatable each); with 4 the
@@ -125,6 +189,8 @@ export const TIERS: Record<TierName, TierPreset> = {
       crossRegionBackups: true,
       backupRegion: "us-west-2",
       maxConnections: 200,
+      statementTimeoutMs: 300_000,
+      idleInTransactionTimeoutMs: 60_000,
       deletionProtection: false,
     },
     redis: { nodeType: "cache.t3.medium", clusterMode: false, shards: 1, replicasPerShard: 0, snapshotRetentionDays: 1 },
@@ -136,6 +202,8 @@ export const TIERS: Record<TierName, TierPreset> = {
     monthlyBudgetUsd: 1_500,
   },
   growth: {
+    load: { jobsPerDay: 50_000, peakJobsPerHour: 10_000 },
+    llm: LLM_ROUTER,
     network: { natGateways: 3 },
     api: { instanceType: "c5.xlarge", nodes: { min: 7, max: 17, desired: 7 }, replicas: { min: 20, max: 50 } },
     workers: {
@@ -149,13 +217,16 @@ export const TIERS: Record<TierName, TierPreset> = {
     database: {
       instanceClass: "db.r5.xlarge",
       multiAz: true,
-      inRegionReplicas: 0,
+      // The plan reads at Growth's scale from replicas: one beside the primary, region-local for the pods.
+      inRegionReplicas: 1,
       replicaRegions: ["us-west-2", "eu-west-1"],
       allocatedStorageGb: 200,
       maxAllocatedStorageGb: 1_000,
       backupRetentionDays: 14,
       crossRegionBackups: false,
       maxConnections: 1_000,
+      statementTimeoutMs: 60_000,
+      idleInTransactionTimeoutMs: 30_000,
       deletionProtection: true,
     },
     redis: { nodeType: "cache.r6g.large", clusterMode: true, shards: 3, replicasPerShard: 1, snapshotRetentionDays: 7 },
@@ -165,6 +236,8 @@ export const TIERS: Record<TierName, TierPreset> = {
     monthlyBudgetUsd: 20_000,
   },
   scale: {
+    load: { jobsPerDay: 200_000, peakJobsPerHour: 40_000 },
+    llm: LLM_ROUTER,
     network: { natGateways: 3 },
     api: { instanceType: "c5.2xlarge", nodes: { min: 6, max: 15, desired: 6 }, replicas: { min: 40, max: 100 } },
     workers: {
@@ -188,6 +261,8 @@ export const TIERS: Record<TierName, TierPreset> = {
       backupRetentionDays: 30,
       crossRegionBackups: true,
       maxConnections: 2_000,
+      statementTimeoutMs: 30_000,
+      idleInTransactionTimeoutMs: 15_000,
       deletionProtection: true,
     },
     redis: { nodeType: "cache.r6g.xlarge", clusterMode: true, shards: 6, replicasPerShard: 1, snapshotRetentionDays: 14 },
@@ -197,6 +272,8 @@ export const TIERS: Record<TierName, TierPreset> = {
     monthlyBudgetUsd: 65_000,
   },
   enterprise: {
+    load: { jobsPerDay: 800_000, peakJobsPerHour: 160_000 },
+    llm: LLM_ROUTER,
     network: { natGateways: 3 },
     api: { instanceType: "c5.4xlarge", nodes: { min: 6, max: 14, desired: 6 }, replicas: { min: 80, max: 200 } },
     workers: {
@@ -206,7 +283,7 @@ export const TIERS: Record<TierName, TierPreset> = {
       replicas: { min: 800, max: 2_000 },
       resources: WORKER_POD,
     },
-    gpu: { instanceType: "g5.2xlarge", gpuType: "nvidia-a10g", nodes: { min: 20, max: 28, desired: 20 }, ollamaReplicas: 20 },
+    gpu: { instanceType: "g5.2xlarge", gpuType: "nvidia-a10g", nodes: { min: 34, max: 48, desired: 34 }, ollamaReplicas: 34 },
     database: {
       instanceClass: "db.r5.16xlarge",
       multiAz: true,
@@ -217,6 +294,8 @@ export const TIERS: Record<TierName, TierPreset> = {
       backupRetentionDays: 35,
       crossRegionBackups: true,
       maxConnections: 5_000,
+      statementTimeoutMs: 30_000,
+      idleInTransactionTimeoutMs: 15_000,
       deletionProtection: true,
     },
     redis: { nodeType: "cache.r6g.2xlarge", clusterMode: true, shards: 12, replicasPerShard: 2, snapshotRetentionDays: 35 },

@@ -18,6 +18,7 @@ import {
   type QueueSpec,
 } from "../components/k8s";
 import type { PlatformConfig } from "./config";
+import { renderLlmRouter } from "./llm";
 import { featureFlags, featureFlagsConfigData, surgeReplicas, type SurgeReplicas } from "./surge";
 import { apiHostname, apiLoadBalancerName, type DataServices, type PlatformContext, type StackOutputs, type WorkloadServices } from "./contracts";
 
@@ -63,6 +64,16 @@ export function databaseUrl(user: string, password: string, host: string, port: 
   return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${encodeURIComponent(database)}`;
 }
 
+/**
+ * Which PgBouncer pool DATABASE_READ_URL names: the in-region replicas' read pool when routing is on (the
+ * overload playbook's step), else the writer's, so the application always reads DATABASE_READ_URL and
+ * read-after-write stays consistent until an operator chooses otherwise. Config refuses routing without a reader.
+ */
+export function readRouting(routeToReplicas: boolean, writerDatabase: string, readPool: string | undefined): { database: string; replicas: boolean } {
+  if (routeToReplicas && readPool === undefined) throw new Error("readReplicaRouting is on but PgBouncer has no read pool (no in-region replica)");
+  return routeToReplicas && readPool ? { database: readPool, replicas: true } : { database: writerDatabase, replicas: false };
+}
+
 const clusterLocal = (service: string, namespace: string) => `${service}.${namespace}.svc.cluster.local`;
 
 export function createWorkloads(ctx: PlatformContext, data: DataServices): { services: WorkloadServices; outputs: StackOutputs } {
@@ -89,7 +100,8 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
     replicas: config.preset.pgbouncer.replicas,
     port: SERVICES.pgbouncer.port,
     metricsPort: SERVICES.pgbouncer.metricsPort,
-    database: { host: db.writerHost, port: db.port, name: db.databaseName, username: db.username, password: db.password, maxConnections: db.maxConnections },
+    // Only the in-region replicas: the cross-region ones are disaster-recovery copies (components/data/database.ts).
+    database: { host: db.writerHost, port: db.port, name: db.databaseName, username: db.username, password: db.password, maxConnections: db.maxConnections, readerHosts: db.localReaderHosts },
   }, opts("pgbouncer"));
 
   // A tier without Ollama replicas gets no Ollama objects at all (and the workers no Ollama URL).
@@ -104,16 +116,20 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
     }, opts("ollama"))
     : undefined;
 
-  const dbUrl = pulumi.secret(pulumi.output(db.password).apply((password) =>
-    databaseUrl(db.username, password, clusterLocal(pgbouncer.appName, pgbouncer.namespace), pgbouncer.port, db.databaseName)));
+  const pool = (database: string) => pulumi.secret(pulumi.output(db.password).apply((password) =>
+    databaseUrl(db.username, password, clusterLocal(pgbouncer.appName, pgbouncer.namespace), pgbouncer.port, database)));
+  const reads = readRouting(config.readReplicaRouting, db.databaseName, pgbouncer.readDatabaseName);
   // Everything that names or unlocks a data store reaches the pods through a Secret (envFrom), never env literals.
   const secretEnv: Record<string, pulumi.Input<string>> = {
-    DATABASE_URL: dbUrl,
+    DATABASE_URL: pool(db.databaseName),
+    DATABASE_READ_URL: pool(reads.database),
     REDIS_HOST: redis.host,
     REDIS_PASSWORD: redis.authToken,
     S3_BUCKET: storage.primaryBucketName,
     R2_BUCKET: storage.r2BucketName,
     R2_ENDPOINT: storage.r2Endpoint,
+    R2_ACCESS_KEY_ID: storage.r2AccessKeyId,
+    R2_SECRET_ACCESS_KEY: storage.r2SecretAccessKey,
   };
   const plainEnv = {
     NODE_ENV: "production",
@@ -121,6 +137,13 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
     REDIS_TLS: String(redis.tls),
     REDIS_CLUSTER_MODE: String(redis.clusterMode),
     S3_REGION: config.primaryRegion,
+    // Plain env on purpose: it sits in the pod template, so flipping the read routing rolls the pods onto the
+    // new DATABASE_READ_URL (the Secret's envFrom is read at start only).
+    READ_REPLICA_ENABLED: String(reads.replicas),
+  };
+  const llmKeys: Record<string, pulumi.Output<string>> = {
+    ...(config.secrets.openaiApiKey ? { OPENAI_API_KEY: pulumi.secret(config.secrets.openaiApiKey) } : {}),
+    ...(config.secrets.anthropicApiKey ? { ANTHROPIC_API_KEY: pulumi.secret(config.secrets.anthropicApiKey) } : {}),
   };
   const bucketAccess = eks ? { oidc: eks.oidc, bucketArns: storage.bucketArns, kmsKeyArns: storage.kmsKeyArns } : undefined;
   const image = (name: "api" | "worker") => `${config.imageRegistry}/${name}:${config.imageTags[name]}`;
@@ -135,7 +158,7 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
     secretEnv,
     bucketAccess,
     featureFlags: featureFlagsConfigData(config.surgeMode),
-    ingress: { host: apiHostname(config), loadBalancerName: apiLoadBalancerName(config), dependsOn: addons.loadBalancerController ? [addons.loadBalancerController] : [] },
+    ingress: { host: apiHostname(config), loadBalancerName: apiLoadBalancerName(config), wafAclArn: data.cdn.apiWebAclArn, dependsOn: addons.loadBalancerController ? [addons.loadBalancerController] : [] },
   }, opts("api"));
 
   const workers = new WorkerFleet("workers", {
@@ -149,7 +172,9 @@ export function createWorkloads(ctx: PlatformContext, data: DataServices): { ser
     redis: { host: redis.host, port: redis.port, clusterMode: redis.clusterMode, tls: redis.tls },
     // The workers make the LLM calls, so they follow the surge's model quality too.
     env: { ...plainEnv, LLM_QUALITY: featureFlags(config.surgeMode).llmQuality, ...(ollama ? { OLLAMA_HOST: ollama.url, OLLAMA_URL: ollama.url } : {}) },
-    secretEnv,
+    config: { LLM_ROUTER: renderLlmRouter(config.preset.llm, { openai: llmKeys.OPENAI_API_KEY !== undefined, anthropic: llmKeys.ANTHROPIC_API_KEY !== undefined }, ollama?.url) },
+    // Only the workers call the LLM providers: only their Secret holds the keys.
+    secretEnv: { ...secretEnv, ...llmKeys },
     metricsPort: SERVICES.workers.metricsPort,
     bucketAccess,
     kedaDependsOn: [addons.keda],

@@ -37,7 +37,7 @@ function argsFor(config: PlatformConfig, over: Partial<AlertingArgs> = {}): (pro
     providerFor: providers.forComponent("observability"),
     alertEmail: config.alertEmail,
     alertHttpsEndpoint: config.alertHttpsEndpoint,
-    thresholds: alarmThresholds(p),
+    thresholds: alarmThresholds(p, 0.9995),
     database: { primaryInstanceId: pulumi.output("db-primary"), replicas },
     redis: { replicationGroupId: pulumi.output("fti-redis"), clusterMode: p.redis.clusterMode, shards: p.redis.shards, replicasPerShard: p.redis.replicasPerShard },
     cdn: { distributionId: pulumi.output("E2CDN123") },
@@ -125,7 +125,7 @@ describe.each(TIER_NAMES)("Alerting on tier %s", (tier) => {
 describe("Alerting wiring (growth)", () => {
   let resources: RegisteredResource[];
   let result: Alerting;
-  const t = alarmThresholds(TIERS.growth);
+  const t = alarmThresholds(TIERS.growth, 0.9995);
   beforeAll(async () => {
     ({ resources, result } = await run(configFor("growth", { alertHttpsEndpoint: "https://events.pagerduty.com/integration/abc/enqueue" })));
   });
@@ -219,7 +219,7 @@ describe("Alerting options", () => {
     await expect(run(config, { alertHttpsEndpoint: "http://x.example.com" })).rejects.toThrow(/alertHttpsEndpoint "http:\/\/x.example.com" must be an https:\/\/ URL/);
     await expect(run(config, { alb: { name: "this-name-is-far-too-long-for-an-alb" } })).rejects.toThrow(/alb.name "this-name-is-far-too-long-for-an-alb" must be 1-32/);
     await expect(run(config, { redis: { replicationGroupId: "r", clusterMode: false, shards: 2, replicasPerShard: 0 } })).rejects.toThrow(/redis.shards 2 must be an integer >= 1, and 1 when clusterMode is false/);
-    const t = alarmThresholds(TIERS.mvp);
+    const t = alarmThresholds(TIERS.mvp, 0.995);
     await expect(run(config, { thresholds: { ...t, cache: { ...t.cache, evictions: 5 } } })).rejects.toThrow(/thresholds.cache.evictions 5 must be 0/);
   });
 });

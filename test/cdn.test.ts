@@ -121,7 +121,22 @@ describe("Cdn", () => {
     expect(page.inputs.content).toMatch(/^<!doctype html>/);
     expect(providerRegion(resources, page)).toBe("eu-west-1");
     // The keys ObjectStorage must let CloudFront read are exactly the S3 behaviors' paths.
-    expect(CDN_ORIGIN_KEY_PATTERNS).toEqual(dist.orderedCacheBehaviors.map((b: any) => b.pathPattern.slice(1)));
+    expect(CDN_ORIGIN_KEY_PATTERNS).toEqual(dist.orderedCacheBehaviors.filter((b: any) => b.targetOriginId === "s3-static").map((b: any) => b.pathPattern.slice(1)));
+  });
+
+  it("caches /api/public/* for 5 minutes without Authorization in the key and adds the plan's caching headers", () => {
+    expect(dist.orderedCacheBehaviors[2]).toEqual({
+      pathPattern: "/api/public/*", targetOriginId: "api", viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: ["GET", "HEAD", "OPTIONS"], cachedMethods: ["GET", "HEAD"], compress: true,
+      cachePolicyId: "cdn-api-public-id", responseHeadersPolicyId: "cdn-api-public-headers-id",
+    });
+    const policy = find(resources, "aws:cloudfront/cachePolicy:CachePolicy", "cdn-api-public").inputs;
+    expect([policy.minTtl, policy.defaultTtl, policy.maxTtl]).toEqual([0, 300, 300]);
+    expect(policy.parametersInCacheKeyAndForwardedToOrigin.headersConfig.headers.items).toEqual(["Accept"]);
+    expect(find(resources, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "cdn-api-public-headers").inputs.customHeadersConfig).toEqual({ items: [
+      { header: "Cache-Control", value: "public, max-age=300", override: false },
+      { header: "Vary", value: "Accept-Encoding", override: false },
+    ] });
   });
 
   it("is global, HTTP/2 and 3, IPv6, on cdn.<domain> with a DNS-validated us-east-1 certificate, SNI and a current TLS policy", () => {
@@ -148,14 +163,16 @@ describe("Cdn", () => {
     expect(find(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "cdn-logs-lifecycle").inputs.rules[0]).toMatchObject({ status: "Enabled", expiration: { days: 90 } });
   });
 
-  it("puts a CLOUDFRONT-scope WAF with the configured per-IP rate limit in front", () => {
+  it("puts a CLOUDFRONT-scope WAF with the configured per-IP rate limit and AWS's managed rule groups in front", () => {
     const acl = find(resources, CF.webAcl, "cdn-waf");
     expect(acl.inputs.scope).toBe("CLOUDFRONT");
     expect(acl.inputs.defaultAction).toEqual({ allow: {} });
-    expect(acl.inputs.rules).toEqual([expect.objectContaining({
+    expect(acl.inputs.rules[0]).toMatchObject({
       action: { block: {} },
       statement: { rateBasedStatement: { limit: 2000, aggregateKeyType: "IP", evaluationWindowSec: 300 } },
-    })]);
+    });
+    expect(acl.inputs.rules.slice(1).map((r: any) => r.statement.managedRuleGroupStatement.name))
+      .toEqual(["AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesCommonRuleSet"]);
     expect(providerRegion(resources, acl)).toBe("us-east-1");
     expect(dist.webAclId).toBe("arn:aws:wafv2:us-east-1:123456789012:cdn-waf");
   });
@@ -217,6 +234,8 @@ describe("Cdn options", () => {
     expect(() => validateCdnArgs("cdn", args({ aliases: ["api.example.com"] }))).toThrow('Cdn cdn: aliases[0] is "api.example.com"; expected a name other than the API origin (api.example.com)');
     expect(() => validateCdnArgs("cdn", args({ waf: { enabled: true, requestsPer5Minutes: 5 } }))).toThrow(/waf.requestsPer5Minutes is 5; expected an integer from 10/);
     expect(() => validateCdnArgs("cdn", args({ domain: "Example" }))).toThrow(/domain is "Example"; expected a DNS name/);
+    expect(() => validateCdnArgs("cdn", args({ cacheableApiPaths: ["api/public/*"] }))).toThrow('Cdn cdn: cacheableApiPaths[0] is "api/public/*"; expected a CloudFront path pattern starting with /');
+    expect(() => validateCdnArgs("cdn", args({ cacheableApiPaths: ["/static/*"] }))).toThrow(/cacheableApiPaths\[0\] is "\/static\/\*"; expected a pattern other than the bucket's paths/);
     expect(() => validateCdnArgs("cdn", args({ namePrefix: "FTI" }))).toThrow(/namePrefix is "FTI"/);
     expect(() => validateCdnArgs("cdn", args({ logRetentionDays: 0 }))).toThrow(/logRetentionDays is 0/);
   });

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { allAliases, createUrn } from "@pulumi/pulumi/resource";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Database, POSTGRES, postgresParameters, postgresUrl, replicaPlan, type DatabaseArgs } from "../components/data/database";
+import { Database, POSTGRES, postgresParameters, postgresUrl, replicaPlan, validateDatabaseArgs, type DatabaseArgs } from "../components/data/database";
 import type { PlatformConfig } from "../infra/config";
 import { AwsProviders } from "../infra/providers";
 import { TIERS, TIER_NAMES, type TierName } from "../infra/tiers";
@@ -48,6 +48,13 @@ async function settled(db: Database): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
+/** statement_timeout / idle_in_transaction_session_timeout per tier (ms, as RDS receives them): the tier reasoning in infra/tiers.ts. */
+const TIMEOUTS: Record<TierName, [string, string]> = {
+  mvp: ["300000", "60000"], growth: ["60000", "30000"], scale: ["30000", "15000"], enterprise: ["30000", "15000"],
+};
+/** Region-local readers: the plan's MVP replica, and one from Growth up where reads run at scale. */
+const LOCAL_READERS: Record<TierName, number> = { mvp: 1, growth: 1, scale: 1, enterprise: 2 };
+
 const mandatory = (resources: RegisteredResource[], tier: TierName) =>
   runPolicies(resources, { config: loadPolicyConfig(envOf(tier)).config }).violations
     .filter((v) => v.level === "mandatory" || v.message.startsWith("rule failed"))
@@ -63,13 +70,23 @@ describe("pure parts", () => {
     ]);
   });
 
-  it("loads pg_stat_statements at boot, logs slow queries, sets max_connections and forces TLS", () => {
-    expect(postgresParameters(1_000)).toEqual([
+  it("loads pg_stat_statements at boot, logs slow queries, sets max_connections, forces TLS and applies the overload timeouts without a reboot", () => {
+    expect(postgresParameters({ maxConnections: 1_000, statementTimeoutMs: 60_000, idleInTransactionTimeoutMs: 30_000 })).toEqual([
       { name: "shared_preload_libraries", value: "pg_stat_statements", applyMethod: "pending-reboot" },
       { name: "log_min_duration_statement", value: "500", applyMethod: "immediate" },
       { name: "max_connections", value: "1000", applyMethod: "pending-reboot" },
       { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
+      { name: "statement_timeout", value: "60000", applyMethod: "immediate" },
+      { name: "idle_in_transaction_session_timeout", value: "30000", applyMethod: "immediate" },
     ]);
+  });
+
+  it("refuses a timeout of 0 (off) or over an hour, naming the preset field", () => {
+    const baseArgs = () => ({ vpcId: "vpc-1", subnetIds: ["a", "b"], allowedSecurityGroupIds: [], primaryRegion: PRIMARY, providerFor: () => { throw new Error("unused"); } });
+    const preset = { ...TIERS.growth.database, statementTimeoutMs: 0 };
+    expect(() => validateDatabaseArgs("db", { ...baseArgs(), preset })).toThrow(/preset\.statementTimeoutMs 0 must be an integer from 1000 to 3600000 ms/);
+    const idle = { ...TIERS.growth.database, idleInTransactionTimeoutMs: 7_200_000 };
+    expect(() => validateDatabaseArgs("db", { ...baseArgs(), preset: idle })).toThrow(/preset\.idleInTransactionTimeoutMs 7200000/);
   });
 
   it("percent-encodes credentials in the connection URL and requires TLS", () => {
@@ -175,9 +192,16 @@ describe.each(TIER_NAMES)("Database, tier %s", (tier) => {
         { name: "max_connections", value: String(preset.maxConnections), applyMethod: "pending-reboot" },
         { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
         expect.objectContaining({ name: "log_min_duration_statement" }),
+        { name: "statement_timeout", value: TIMEOUTS[tier][0], applyMethod: "immediate" },
+        { name: "idle_in_transaction_session_timeout", value: TIMEOUTS[tier][1], applyMethod: "immediate" },
       ]));
     }
     expect(db.maxConnections).toBe(preset.maxConnections);
+  });
+
+  it("hands out only the in-region replicas as the primary region's readers", () => {
+    expect(db.endpoints.localReaderHosts).toHaveLength(LOCAL_READERS[tier]);
+    expect(db.endpoints.localReaderHosts).toEqual(db.readerHosts[PRIMARY] ?? []);
   });
 
   it("copies automated backups to another region only when the tier asks", () => {

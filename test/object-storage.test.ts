@@ -5,7 +5,9 @@ import {
   DEFAULT_STORAGE_LIFECYCLE,
   kmsKeyPolicyDocument,
   ObjectStorage,
+  r2BucketResource,
   r2Endpoint,
+  r2S3SecretAccessKey,
   REPLICATION_TIME_MINUTES,
   validateObjectStorageArgs,
   type ObjectStorageArgs,
@@ -170,6 +172,8 @@ describe.each(TIER_NAMES)("ObjectStorage, tier %s", (tier) => {
   });
 });
 
+const SHA_OF_MOCK_TOKEN = "687f4c623b45b9bc497d228e0da37a3f10d3b7997ec280168f55330ffab7be8b";
+
 describe("ObjectStorage R2 and outputs (growth)", () => {
   const config = configFor("growth");
   let resources: RegisteredResource[];
@@ -215,6 +219,23 @@ describe("ObjectStorage R2 and outputs (growth)", () => {
     expect(await value(e.primaryBucketRegionalDomainName)).toBe("finishthisidea-test-growth-us-east-1.s3.us-east-1.amazonaws.com");
     expect(await value(e.r2BucketName)).toBe("finishthisidea-test-growth-uploads");
     expect(await value(e.r2Endpoint)).toBe(`https://${ACCOUNT}.r2.cloudflarestorage.com`);
+  });
+
+  it("creates an account token scoped to the R2 bucket's objects only, and hands its S3 keys over as secrets", async () => {
+    const token = find(resources, "cloudflare:index/accountToken:AccountToken", "storage-r2-token");
+    expect(token.options.provider).toBe("storage-cloudflare");
+    expect(token.inputs.policies).toEqual([{
+      effect: "allow",
+      // "Workers R2 Storage Bucket Item Write" (object read, write, list), on this one bucket.
+      permissionGroups: [{ id: "2efd5506f9c8494dacb1fa10a3e7d5b6" }],
+      resources: JSON.stringify({ [`com.cloudflare.edge.r2.bucket.${ACCOUNT}_default_finishthisidea-test-growth-uploads`]: "*" }),
+    }]);
+    const e = storage.endpoints;
+    expect(await pulumi.isSecret(e.r2AccessKeyId)).toBe(true);
+    expect(await pulumi.isSecret(e.r2SecretAccessKey)).toBe(true);
+    expect(await value(e.r2AccessKeyId)).toBe("storage-r2-token-id");
+    // sha256("mock-token-value-for-storage-r2-token"), computed with `printf %s ... | sha256sum`.
+    expect(await value(e.r2SecretAccessKey)).toBe(SHA_OF_MOCK_TOKEN);
   });
 
   it("is matched companion by companion by the policy pack (dropping one is caught)", () => {
@@ -270,6 +291,12 @@ describe("ObjectStorage with a CloudFront read grant", () => {
 });
 
 describe("ObjectStorage pure parts", () => {
+  it("names one bucket in a token policy, jurisdiction included, and derives the S3 secret as SHA-256 hex of the token", () => {
+    expect(r2BucketResource("a".repeat(32), "b")).toBe(`com.cloudflare.edge.r2.bucket.${"a".repeat(32)}_default_b`);
+    expect(r2BucketResource("a".repeat(32), "b", "eu")).toBe(`com.cloudflare.edge.r2.bucket.${"a".repeat(32)}_eu_b`);
+    expect(r2S3SecretAccessKey("mock-token-value-for-storage-r2-token")).toBe(SHA_OF_MOCK_TOKEN);
+  });
+
   it("builds the S3-compatible endpoint of an R2 account, jurisdiction included", () => {
     expect(r2Endpoint(ACCOUNT)).toBe(`https://${ACCOUNT}.r2.cloudflarestorage.com`);
     expect(r2Endpoint(ACCOUNT, "default")).toBe(`https://${ACCOUNT}.r2.cloudflarestorage.com`);

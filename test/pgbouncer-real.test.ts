@@ -17,7 +17,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Client } from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { EXPORTER_USER } from "../components/k8s/pgbouncer/pgbouncer";
+import { EXPORTER_USER, readPoolName } from "../components/k8s/pgbouncer/pgbouncer";
 import {
   derivedSalt,
   fileDescriptorLimit,
@@ -155,7 +155,8 @@ describeIfFound(pgbouncerProgram, initdbProgram)("pgbouncer.ini on a real PgBoun
     const iniPath = path.join(tmp, "pgbouncer.ini");
     const userlistPath = path.join(tmp, "userlist.txt");
     fs.writeFileSync(iniPath, renderPgbouncerIni({
-      databases: [{ name: DB, host: "127.0.0.1", port: pgPort }],
+      // The read pool as the component renders it for in-region replicas: a host list, the writer's dbname.
+      databases: [{ name: DB, host: "127.0.0.1", port: pgPort }, { name: readPoolName(DB), host: "127.0.0.1,127.0.0.1", port: pgPort, dbname: DB }],
       maxDbConnections: maxDb,
       listenAddr: "127.0.0.1",
       listenPort: bouncerPort,
@@ -243,6 +244,14 @@ describeIfFound(pgbouncerProgram, initdbProgram)("pgbouncer.ini on a real PgBoun
     expect(Math.max(...serverCounts)).toBeGreaterThanOrEqual(PGBOUNCER_DEFAULTS.default_pool_size);
     await Promise.all(conns.map((c) => c.end()));
     console.log(`pgbouncer-real: ${CLIENTS} clients connected in ${connectedMs} ms; all transactions done in ${totalMs} ms; peak server connections ${Math.max(...serverCounts)}`);
+  });
+
+  it("serves the read pool over a host list into the same database, as DATABASE_READ_URL's clients use it", async () => {
+    const reader = track(new Client({ host: "127.0.0.1", port: bouncerPort, user: APP_USER, password: APP_PASSWORD, database: readPoolName(DB) }));
+    await reader.connect();
+    const { rows } = await reader.query("select current_database() as db");
+    expect(rows[0].db).toBe(DB);
+    await reader.end();
   });
 
   it(`refuses the same ${CLIENTS} clients against PostgreSQL directly (too many clients)`, async () => {

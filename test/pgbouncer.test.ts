@@ -88,6 +88,7 @@ describe("renderPgbouncerIni", () => {
   it("rejects bad input naming the arg and value", () => {
     expect(() => renderPgbouncerIni({ databases: [], maxDbConnections: 1 })).toThrow(/databases is empty/);
     expect(() => renderPgbouncerIni({ databases: [{ name: "db", host: "h x", port: 5432 }], maxDbConnections: 1 })).toThrow(/host "h x" of database db/);
+    expect(() => renderPgbouncerIni({ databases: [{ name: "db", host: "a,,b", port: 5432 }], maxDbConnections: 1 })).toThrow(/host "a,,b" of database db must be a host name or IP address, or several joined by commas/);
     expect(() => renderPgbouncerIni({ databases: [{ name: "db", host: "h", port: 5432 }], maxDbConnections: 0 })).toThrow(/maxDbConnections must be an integer >= 1; got 0/);
     expect(() => renderPgbouncerIni({ databases: [{ name: "db", host: "h", port: 5432 }], maxDbConnections: 1, settings: { max_client_conn: 2.5 } })).toThrow(/max_client_conn must be an integer >= 1; got 2.5/);
   });
@@ -236,6 +237,25 @@ describe("PgBouncer", () => {
     expect(report.violations.filter((v) => v.level === "mandatory").map((v) => `${v.policy} ${v.resource}: ${v.message}`)).toEqual([]);
     expect(find(resources, "kubernetes:core/v1:Namespace", "pgbouncer-namespace").inputs.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
     expect(bouncer).toMatchObject({ namespace: "pgbouncer", appName: "pgbouncer", port: 6432, metricsPort: 9127, replicas: 3, maxDbConnections: 225 });
+  });
+});
+
+describe("PgBouncer with in-region readers", () => {
+  it("serves a read pool over the readers round-robin beside the writer's pool", async () => {
+    const readerHosts = [pulumi.output("r1.abc.us-east-1.rds.amazonaws.com"), pulumi.output("r2.abc.us-east-1.rds.amazonaws.com")];
+    const { resources, result } = await build(baseArgs({ database: { ...baseArgs().database, readerHosts } }));
+    const ini = parseIni(find(resources, "kubernetes:core/v1:ConfigMap", "pgbouncer-config").inputs.data["pgbouncer.ini"]);
+    expect(ini.databases).toEqual({
+      finishthisidea: "host=db.abc.us-east-1.rds.amazonaws.com port=5432 dbname=finishthisidea",
+      finishthisidea_read: "host=r1.abc.us-east-1.rds.amazonaws.com,r2.abc.us-east-1.rds.amazonaws.com port=5432 dbname=finishthisidea",
+    });
+    expect(result.readDatabaseName).toBe("finishthisidea_read");
+  });
+
+  it("has no read pool without readers", async () => {
+    const { resources, result } = await build(baseArgs());
+    expect(Object.keys(parseIni(find(resources, "kubernetes:core/v1:ConfigMap", "pgbouncer-config").inputs.data["pgbouncer.ini"]).databases)).toEqual(["finishthisidea"]);
+    expect(result.readDatabaseName).toBeUndefined();
   });
 });
 

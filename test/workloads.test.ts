@@ -6,7 +6,7 @@ import { resolveConfig, type PlatformConfig } from "../infra/config";
 import type { DataServices, PlatformContext, WorkloadServices } from "../infra/contracts";
 import { AwsProviders } from "../infra/providers";
 import { TIERS, TIER_NAMES, type TierName } from "../infra/tiers";
-import { BULLMQ_QUEUES, createWorkloads, databaseUrl, SERVICES, workloadReplicas } from "../infra/workloads";
+import { BULLMQ_QUEUES, createWorkloads, databaseUrl, readRouting, SERVICES, workloadReplicas } from "../infra/workloads";
 import { ollamaResources } from "../components/k8s/ollama";
 import { maxDbConnections, parseIni } from "../components/k8s/pgbouncer/config";
 import { loadPolicyConfig, runPolicies } from "../tools/policy-run";
@@ -17,8 +17,8 @@ import { k8sSchemaProblems } from "./k8s-schema";
 
 const OIDC = { providerArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/X", issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/X" };
 
-function configFor(tier: TierName, values: Record<string, unknown> = {}): PlatformConfig {
-  return resolveConfig(rawConfigWith({ tier, ...values }), "finishthisidea", `test-${tier}`);
+function configFor(tier: TierName, values: Record<string, unknown> = {}, secrets: Record<string, pulumi.Output<string>> = {}): PlatformConfig {
+  return resolveConfig(rawConfigWith({ tier, ...values }, secrets), "finishthisidea", `test-${tier}`);
 }
 
 /** Data services as infra/data.ts hands them over (fake endpoints, secrets as secrets). */
@@ -26,8 +26,10 @@ function fakeData(clusterMode: boolean, maxConnections: number): DataServices {
   return {
     database: {
       writerHost: pulumi.output("db.abc.us-east-1.rds.amazonaws.com"), port: 5432, databaseName: "finishthisidea", username: "app",
-      password: pulumi.secret("p@ss/word"), maxConnections, readerHosts: {}, primaryInstanceId: pulumi.output("db"), replicaInstanceIds: [],
-      replicaInstanceIdsByRegion: {},
+      password: pulumi.secret("p@ss/word"), maxConnections, primaryInstanceId: pulumi.output("db"),
+      readerHosts: { "us-east-1": [pulumi.output("db-r1.abc.us-east-1.rds.amazonaws.com")], "us-west-2": [pulumi.output("db-r2.abc.us-west-2.rds.amazonaws.com")] },
+      localReaderHosts: [pulumi.output("db-r1.abc.us-east-1.rds.amazonaws.com")],
+      replicaInstanceIds: [], replicaInstanceIdsByRegion: {},
     },
     redis: { host: pulumi.output("clustercfg.redis.abc.cache.amazonaws.com"), port: 6379, clusterMode, tls: true, authToken: pulumi.secret("redis-auth-token"), replicationGroupId: pulumi.output("redis") },
     storage: {
@@ -37,6 +39,7 @@ function fakeData(clusterMode: boolean, maxConnections: number): DataServices {
       primaryBucketName: pulumi.output("fti-uploads-use1"), primaryBucketArn: pulumi.output("arn:aws:s3:::fti-uploads-use1"),
       primaryBucketRegionalDomainName: pulumi.output("fti-uploads-use1.s3.us-east-1.amazonaws.com"),
       r2BucketName: pulumi.output("fti-r2"), r2Endpoint: pulumi.output("https://acct.r2.cloudflarestorage.com"),
+      r2AccessKeyId: pulumi.secret("r2-key-id"), r2SecretAccessKey: pulumi.secret("r2-secret-key"),
     },
     cdn: { distributionId: pulumi.output("E2CDN"), domainName: pulumi.output("d1.cloudfront.net") },
     // Asserted rather than annotated: the data area's contract is growing (cdn, replicas by region) while this is written.
@@ -74,7 +77,11 @@ describe.each(TIER_NAMES)("tier %s", (tier) => {
     const preset = TIERS[tier];
     expect(find(resources, "kubernetes:apps/v1:Deployment", "pgbouncer-deployment").inputs.spec.replicas).toBe(preset.pgbouncer.replicas);
     const ini = parseIni(find(resources, "kubernetes:core/v1:ConfigMap", "pgbouncer-config").inputs.data["pgbouncer.ini"]);
-    expect(ini.databases).toEqual({ finishthisidea: "host=db.abc.us-east-1.rds.amazonaws.com port=5432 dbname=finishthisidea" });
+    // The writer pool and the read pool over the in-region reader only (never the us-west-2 DR replica).
+    expect(ini.databases).toEqual({
+      finishthisidea: "host=db.abc.us-east-1.rds.amazonaws.com port=5432 dbname=finishthisidea",
+      finishthisidea_read: "host=db-r1.abc.us-east-1.rds.amazonaws.com port=5432 dbname=finishthisidea",
+    });
     expect(Number(ini.pgbouncer.max_db_connections)).toBe(maxDbConnections({ databaseMaxConnections: preset.database.maxConnections, replicas: preset.pgbouncer.replicas }));
     expect((preset.pgbouncer.replicas + 1) * Number(ini.pgbouncer.max_db_connections)).toBeLessThan(preset.database.maxConnections);
     const sts = find(resources, "kubernetes:apps/v1:StatefulSet", "ollama-statefulset").inputs.spec;
@@ -100,14 +107,54 @@ describe("workloads wiring (growth)", () => {
       expect(s.secretInputs).toEqual(["stringData"]);
       expect(s.inputs.stringData).toMatchObject({
         DATABASE_URL: "postgresql://app:p%40ss%2Fword@pgbouncer.pgbouncer.svc.cluster.local:6432/finishthisidea",
+        // Routing is off by default: reads go to the writer's pool (read-after-write stays consistent).
+        DATABASE_READ_URL: "postgresql://app:p%40ss%2Fword@pgbouncer.pgbouncer.svc.cluster.local:6432/finishthisidea",
         REDIS_HOST: "clustercfg.redis.abc.cache.amazonaws.com",
         REDIS_PASSWORD: "redis-auth-token",
         S3_BUCKET: "fti-uploads-use1",
         R2_BUCKET: "fti-r2",
+        R2_ACCESS_KEY_ID: "r2-key-id",
+        R2_SECRET_ACCESS_KEY: "r2-secret-key",
       });
     }
     const literals = JSON.stringify(resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment" || r.type === "kubernetes:core/v1:ConfigMap").map((r) => r.inputs));
-    for (const value of ["p%40ss", "redis-auth-token", "fti-uploads-use1", "clustercfg.redis"]) expect(literals).not.toContain(value);
+    for (const value of ["p%40ss", "redis-auth-token", "fti-uploads-use1", "clustercfg.redis", "r2-key-id", "r2-secret-key"]) expect(literals).not.toContain(value);
+  });
+
+  it("says in the pod template whether reads go to replicas, so flipping the switch rolls the pods", () => {
+    for (const name of ["api-deployment", "workers-deployment"]) {
+      expect(find(resources, "kubernetes:apps/v1:Deployment", name).inputs.spec.template.spec.containers[0].env).toContainEqual({ name: "READ_REPLICA_ENABLED", value: "false" });
+    }
+  });
+
+  it("routes DATABASE_READ_URL to the read pool when readReplicaRouting is on", async () => {
+    const { resources: routed } = await run(configFor("growth", { readReplicaRouting: true }));
+    for (const name of ["api-env", "workers-env"]) {
+      const s = find(routed, "kubernetes:core/v1:Secret", name);
+      expect(s.secretInputs).toEqual(["stringData"]);
+      expect(s.inputs.stringData.DATABASE_READ_URL).toBe("postgresql://app:p%40ss%2Fword@pgbouncer.pgbouncer.svc.cluster.local:6432/finishthisidea_read");
+      expect(s.inputs.stringData.DATABASE_URL).toBe("postgresql://app:p%40ss%2Fword@pgbouncer.pgbouncer.svc.cluster.local:6432/finishthisidea");
+    }
+    expect(find(routed, "kubernetes:apps/v1:Deployment", "api-deployment").inputs.spec.template.spec.containers[0].env).toContainEqual({ name: "READ_REPLICA_ENABLED", value: "true" });
+  });
+
+  it("gives the workers (only) the LLM keys through their Secret, and the router through a ConfigMap that rolls them", async () => {
+    const { resources: keyed } = await run(configFor("growth", {}, { openaiApiKey: pulumi.secret("sk-test-openai"), anthropicApiKey: pulumi.secret("sk-ant-test") }));
+    const workers = find(keyed, "kubernetes:core/v1:Secret", "workers-env");
+    expect(workers.secretInputs).toEqual(["stringData"]);
+    expect(workers.inputs.stringData).toMatchObject({ OPENAI_API_KEY: "sk-test-openai", ANTHROPIC_API_KEY: "sk-ant-test" });
+    expect(Object.keys(find(keyed, "kubernetes:core/v1:Secret", "api-env").inputs.stringData)).not.toContain("OPENAI_API_KEY");
+    const plainObjects = JSON.stringify(keyed.filter((r) => r.type !== "kubernetes:core/v1:Secret").map((r) => r.inputs));
+    expect(plainObjects).not.toContain("sk-test-openai");
+    expect(plainObjects).not.toContain("sk-ant-test");
+    const cm = find(keyed, "kubernetes:core/v1:ConfigMap", "workers-config").inputs;
+    expect(JSON.parse(cm.data.LLM_ROUTER).providers).toEqual(["anthropic", "openai"]);
+    const pod = find(keyed, "kubernetes:apps/v1:Deployment", "workers-deployment").inputs.spec.template;
+    expect(pod.spec.containers[0].envFrom).toContainEqual({ configMapRef: { name: "workers-config" } });
+    expect(pod.metadata.annotations["checksum/config"]).toMatch(/^[0-9a-f]{64}$/);
+    // Without keys (the default stack): Ollama-only.
+    expect(JSON.parse(find(resources, "kubernetes:core/v1:ConfigMap", "workers-config").inputs.data.LLM_ROUTER)).toMatchObject({ routes: [], providers: [] });
+    expect(Object.keys(find(resources, "kubernetes:core/v1:Secret", "workers-env").inputs.stringData)).not.toContain("OPENAI_API_KEY");
   });
 
   it("points the workers at Ollama's client service", () => {
@@ -181,11 +228,13 @@ describe("workloads helpers", () => {
   });
 
   it("deploys no Ollama at all (and gives the workers no Ollama URL) when the tier has 0 Ollama replicas", async () => {
-    const { resources, result } = await run(configFor("mvp", { overrides: { gpu: { ollamaReplicas: 0 } } }));
+    // Without Ollama the config needs a cloud key (else the workers have no LLM at all).
+    const { resources, result } = await run(configFor("mvp", { overrides: { gpu: { ollamaReplicas: 0 } } }, { anthropicApiKey: pulumi.secret("sk-ant-test") }));
     expect(resources.filter((r) => r.name.startsWith("ollama") || r.name === "network-access-ollama-clients")).toEqual([]);
     expect(result.services.ollama).toBeUndefined();
     const env = find(resources, "kubernetes:apps/v1:Deployment", "workers-deployment").inputs.spec.template.spec.containers[0].env;
     expect(env.map((e: any) => e.name)).not.toContain("OLLAMA_HOST");
+    expect(JSON.parse(find(resources, "kubernetes:core/v1:ConfigMap", "workers-config").inputs.data.LLM_ROUTER)).toMatchObject({ ollama: null, providers: ["anthropic"] });
     expect(find(resources, "kubernetes:apps/v1:Deployment", "pgbouncer-deployment").inputs.spec.replicas).toBe(TIERS.mvp.pgbouncer.replicas);
     expect(await k8sSchemaProblems(resources)).toEqual([]);
   });
@@ -199,5 +248,14 @@ describe("workloads helpers", () => {
     expect(resources.filter((r) => r.type.startsWith("aws:iam/"))).toEqual([]);
     expect(resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart).sort()).toEqual(["keda", "metrics-server", "nvidia-device-plugin", "prometheus-adapter"]);
     expect(find(resources, "kubernetes:core/v1:ServiceAccount", "api-sa").inputs.metadata.annotations).toEqual({});
+  });
+});
+
+describe("readRouting", () => {
+  it("names the read pool only when routing is on, and refuses routing without one", () => {
+    expect(readRouting(false, "app", "app_read")).toEqual({ database: "app", replicas: false });
+    expect(readRouting(true, "app", "app_read")).toEqual({ database: "app_read", replicas: true });
+    expect(readRouting(false, "app", undefined)).toEqual({ database: "app", replicas: false });
+    expect(() => readRouting(true, "app", undefined)).toThrow(/no read pool/);
   });
 });

@@ -46,6 +46,7 @@ const EXTRA_OUTPUTS: Record<string, Extra> = {
   "aws:sqs/queue:Queue": (name, _inputs, region) => ({ url: `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}` }),
   "random:index/randomPassword:RandomPassword": (name) => ({ result: `mock-password-for-${name}` }),
   "cloudflare:index/r2Bucket:R2Bucket": (_name, inputs) => ({ name: inputs.name }),
+  "cloudflare:index/accountToken:AccountToken": (name) => ({ value: `mock-token-value-for-${name}` }),
 };
 
 function regionOf(inputs: Record<string, any>, config: PlatformConfig): string {

@@ -7,9 +7,13 @@ import * as random from "@pulumi/random";
 export interface DatabaseSizing {
   instanceClass: string;
   multiAz: boolean;
-  /** Read replicas beside the primary, in the primary region. */
+  /** Read replicas beside the primary, in the primary region: the readers the pods are handed (DATABASE_READ_URL). */
   inRegionReplicas: number;
-  /** Regions of cross-region read replicas (never the primary region). */
+  /**
+   * Regions of cross-region read replicas (never the primary region). Disaster-recovery copies only: they are
+   * promoted in a region failover (docs/runbooks/region-failover.md). The pods run in the primary region and are
+   * never handed them as readers; a reader in another region would put an inter-region round trip on every read.
+   */
   replicaRegions: string[];
   allocatedStorageGb: number;
   maxAllocatedStorageGb: number;
@@ -20,6 +24,13 @@ export interface DatabaseSizing {
   backupRegion?: string;
   /** Postgres max_connections; PgBouncer's pools are sized under it. */
   maxConnections: number;
+  /**
+   * statement_timeout (ms) of every session unless it sets its own: the database-overload lever that cuts a
+   * runaway query before it holds a pool connection for minutes. 0 (off) is refused.
+   */
+  statementTimeoutMs: number;
+  /** idle_in_transaction_session_timeout (ms): a client that opened a transaction and went quiet frees its server connection. */
+  idleInTransactionTimeoutMs: number;
   deletionProtection: boolean;
 }
 
@@ -35,6 +46,8 @@ export interface DatabaseEndpoints {
   maxConnections: number;
   /** Reader host names by region (primary region included when it has an in-region replica). */
   readerHosts: Record<string, pulumi.Output<string>[]>;
+  /** The in-region replicas' host names: the only readers a client in the primary region may be handed. */
+  localReaderHosts: pulumi.Output<string>[];
   /** Identifiers for alarms. */
   primaryInstanceId: pulumi.Output<string>;
   replicaInstanceIds: pulumi.Output<string>[];
@@ -62,6 +75,8 @@ export const POSTGRES = {
   /** RDS automated backup retention bounds; 7 is the platform's floor (point-in-time recovery for a week). */
   backupRetentionDays: { min: 7, max: 35 },
   passwordLength: 32,
+  /** Bounds of statementTimeoutMs / idleInTransactionTimeoutMs: at least 1 s, at most 1 h (longer work sets its own per session). */
+  timeoutMs: { min: 1_000, max: 3_600_000 },
 } as const;
 
 /** Static parameters need a reboot to take effect; RDS rejects "immediate" for them. */
@@ -71,13 +86,18 @@ export interface PostgresParameter {
   applyMethod: "immediate" | "pending-reboot";
 }
 
-/** The parameter group of the primary and every replica (replicas need max_connections >= the primary's). */
-export function postgresParameters(maxConnections: number): PostgresParameter[] {
+/**
+ * The parameter group of the primary and every replica (replicas need max_connections >= the primary's). The two
+ * timeouts are dynamic: changing them applies without a reboot, which is what makes them an overload lever.
+ */
+export function postgresParameters(p: Pick<DatabaseSizing, "maxConnections" | "statementTimeoutMs" | "idleInTransactionTimeoutMs">): PostgresParameter[] {
   return [
     { name: "shared_preload_libraries", value: "pg_stat_statements", applyMethod: "pending-reboot" },
     { name: "log_min_duration_statement", value: String(POSTGRES.slowQueryMs), applyMethod: "immediate" },
-    { name: "max_connections", value: String(maxConnections), applyMethod: "pending-reboot" },
+    { name: "max_connections", value: String(p.maxConnections), applyMethod: "pending-reboot" },
     { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
+    { name: "statement_timeout", value: String(p.statementTimeoutMs), applyMethod: "immediate" },
+    { name: "idle_in_transaction_session_timeout", value: String(p.idleInTransactionTimeoutMs), applyMethod: "immediate" },
   ];
 }
 
@@ -153,6 +173,10 @@ export function validateDatabaseArgs(name: string, args: DatabaseArgs): void {
     fail(`preset.maxAllocatedStorageGb ${p.maxAllocatedStorageGb} must be an integer from ${Math.ceil((p.allocatedStorageGb * 11) / 10)} (allocatedStorageGb + 10%) to 65536`);
   }
   if (!Number.isInteger(p.maxConnections) || p.maxConnections < 10 || p.maxConnections > 262_143) fail(`preset.maxConnections ${p.maxConnections} must be an integer from 10 to 262143`);
+  for (const key of ["statementTimeoutMs", "idleInTransactionTimeoutMs"] as const) {
+    const { min, max } = POSTGRES.timeoutMs;
+    if (!Number.isInteger(p[key]) || p[key] < min || p[key] > max) fail(`preset.${key} ${p[key]} must be an integer from ${min} to ${max} ms (0, which turns the timeout off, is refused)`);
+  }
   if (args.subnetIds.length < 2) fail(`subnetIds has ${args.subnetIds.length} subnet(s); a DB subnet group needs subnets in at least two AZs`);
   for (const key of ["replicaSubnetGroupNames", "replicaSecurityGroupIds"] as const) {
     const stray = Object.keys(args[key] ?? {}).filter((r) => !p.replicaRegions.includes(r));
@@ -181,6 +205,7 @@ export class Database extends pulumi.ComponentResource {
   /** Secret. */
   readonly password: pulumi.Output<string>;
   readonly maxConnections: number;
+  readonly primaryRegion: string;
   /** Reader host names by region (the primary region included when it has in-region replicas). */
   readonly readerHosts: Record<string, pulumi.Output<string>[]>;
   readonly primaryInstanceId: pulumi.Output<string>;
@@ -202,6 +227,7 @@ export class Database extends pulumi.ComponentResource {
     this.databaseName = args.databaseName ?? "finishthisidea";
     this.username = args.username ?? "app";
     this.maxConnections = p.maxConnections;
+    this.primaryRegion = primaryRegion;
     const inRegion = (region: string) => ({ parent: this, provider: args.providerFor(region) });
 
     // One key per region: an encrypted replica or backup copy must use a key in its own region.
@@ -218,7 +244,7 @@ export class Database extends pulumi.ComponentResource {
     const parameterGroups = new Map([primaryRegion, ...p.replicaRegions].map((region) => [region, new aws.rds.ParameterGroup(`${name}-params-${region}`, {
       family: POSTGRES.parameterGroupFamily,
       description: `PostgreSQL 16 for ${name}: pg_stat_statements, slow query log, TLS only`,
-      parameters: postgresParameters(p.maxConnections),
+      parameters: postgresParameters(p),
     }, inRegion(region))]));
 
     const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
@@ -343,6 +369,7 @@ export class Database extends pulumi.ComponentResource {
       password: this.password,
       maxConnections: this.maxConnections,
       readerHosts: this.readerHosts,
+      localReaderHosts: this.readerHosts[this.primaryRegion] ?? [],
       primaryInstanceId: this.primaryInstanceId,
       replicaInstanceIds: this.replicaInstanceIds,
       replicaInstanceIdsByRegion: this.replicaInstanceIdsByRegion,

@@ -18,6 +18,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { edgeWafRules, WAF_RATE_LIMIT } from "./waf";
 
 const YEAR = 31_536_000;
 const DAY = 86_400;
@@ -35,6 +36,18 @@ export const CDN_SETTINGS = {
     // In the cache key, hence forwarded: CloudFront refuses Authorization in an origin request policy.
     cacheKeyHeaders: ["Authorization", "Accept", "Content-Type"],
     ttl: { min: 0, default: 0, max: YEAR },
+  },
+  /**
+   * API paths whose responses are the same for every caller (the application contract: it serves them under
+   * /api/public/). The plan's surge caching headers are added to them (unless the API sets its own) and CloudFront
+   * keeps them 5 minutes, keyed without Authorization.
+   */
+  cacheableApi: {
+    pathPatterns: ["/api/public/*"],
+    allowedMethods: ["GET", "HEAD", "OPTIONS"],
+    cachedMethods: ["GET", "HEAD"],
+    headers: { "Cache-Control": "public, max-age=300", Vary: "Accept-Encoding" },
+    ttl: { min: 0, default: 300, max: 300 },
   },
   static: {
     originId: "s3-static",
@@ -56,7 +69,6 @@ export const CDN_SETTINGS = {
   sslSupportMethod: "sni-only",
   minimumProtocolVersion: "TLSv1.2_2021",
   logPrefix: "cloudfront/",
-  wafEvaluationWindowSeconds: 300,
 } as const;
 
 /** Object keys of the origin bucket CloudFront reads (ObjectStorage's `cloudFrontRead.keyPatterns`). */
@@ -81,8 +93,10 @@ export interface CdnArgs {
   providerFor: (region: string) => aws.Provider;
   /** Prefix of the access-log bucket's name (`<prefix>-cdn-logs`), e.g. `${project}-${stack}`. */
   namePrefix: string;
-  /** WAF web ACL with a per-IP rate limit over 5 minutes. */
+  /** WAF web ACL: a per-IP rate limit over 5 minutes and AWS's managed rule groups (edgeWafRules). */
   waf: { enabled: boolean; requestsPer5Minutes: number };
+  /** API path patterns cached at the edge with the plan's caching headers. Default CDN_SETTINGS.cacheableApi.pathPatterns. */
+  cacheableApiPaths?: string[];
   /** An issued ACM certificate in us-east-1 covering the aliases; when omitted one is requested (DNS validation). */
   certificateArn?: pulumi.Input<string>;
   /** Days access logs are kept. Default 90. */
@@ -98,7 +112,7 @@ export interface ValidationRecord {
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/;
 
 /** Throw a clear error for bad Cdn args (called before anything is registered). */
-export function validateCdnArgs(name: string, args: CdnArgs): { aliases: string[]; logRetentionDays: number } {
+export function validateCdnArgs(name: string, args: CdnArgs): { aliases: string[]; logRetentionDays: number; cacheableApiPaths: string[] } {
   const fail = (arg: string, value: unknown, allowed: string) => {
     throw new Error(`Cdn ${name}: ${arg} is ${JSON.stringify(value)}; expected ${allowed}`);
   };
@@ -113,10 +127,16 @@ export function validateCdnArgs(name: string, args: CdnArgs): { aliases: string[
   const logs = `${args.namePrefix}-cdn-logs`;
   if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(logs) || logs.includes("--")) fail("namePrefix", args.namePrefix, `lowercase letters, digits and single hyphens, so that "${logs}" is a valid S3 bucket name`);
   const limit = args.waf.requestsPer5Minutes;
-  if (!Number.isInteger(limit) || limit < 10 || limit > 2_000_000_000) fail("waf.requestsPer5Minutes", limit, "an integer from 10 to 2000000000 (WAF rate-based rule limits)");
+  if (!Number.isInteger(limit) || limit < WAF_RATE_LIMIT.min || limit > WAF_RATE_LIMIT.max) fail("waf.requestsPer5Minutes", limit, `an integer from ${WAF_RATE_LIMIT.min} to ${WAF_RATE_LIMIT.max} (WAF rate-based rule limits)`);
   const logRetentionDays = args.logRetentionDays ?? 90;
   if (!Number.isInteger(logRetentionDays) || logRetentionDays < 1) fail("logRetentionDays", logRetentionDays, "a whole number of days >= 1");
-  return { aliases, logRetentionDays };
+  const cacheableApiPaths = args.cacheableApiPaths ?? [...CDN_SETTINGS.cacheableApi.pathPatterns];
+  const taken: string[] = [CDN_SETTINGS.static.pathPattern, CDN_SETTINGS.maintenance.pathPattern];
+  cacheableApiPaths.forEach((p, i) => {
+    if (!/^\/[A-Za-z0-9_\-.*$/~@:+&]{1,254}$/.test(p)) fail(`cacheableApiPaths[${i}]`, p, "a CloudFront path pattern starting with / (letters, digits, _-.*$/~@:+&)");
+    if (taken.includes(p)) fail(`cacheableApiPaths[${i}]`, p, "a pattern other than the bucket's paths (/static/*, /maintenance.html)");
+  });
+  return { aliases, logRetentionDays, cacheableApiPaths };
 }
 
 /** The DNS records ACM asks for, one per distinct record (names covered by one record share it). */
@@ -141,17 +161,6 @@ function cacheKey(headers: readonly string[], queryStrings: "all" | "none"): aws
   };
 }
 
-/** The rate-based rule of the web ACL. */
-export function rateLimitRule(requestsPer5Minutes: number, metricName: string): aws.types.input.wafv2.WebAclRule {
-  return {
-    name: "rate-limit-per-ip",
-    priority: 1,
-    action: { block: {} },
-    statement: { rateBasedStatement: { limit: requestsPer5Minutes, aggregateKeyType: "IP", evaluationWindowSec: CDN_SETTINGS.wafEvaluationWindowSeconds } },
-    visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName },
-  };
-}
-
 /** CloudFront distribution, its policies, certificate, access-log bucket, maintenance page and optional WAF. */
 export class Cdn extends pulumi.ComponentResource {
   readonly distributionId: pulumi.Output<string>;
@@ -166,7 +175,7 @@ export class Cdn extends pulumi.ComponentResource {
   readonly logsBucketName: pulumi.Output<string>;
 
   constructor(name: string, args: CdnArgs, opts?: pulumi.ComponentResourceOptions) {
-    const { aliases, logRetentionDays } = validateCdnArgs(name, args);
+    const { aliases, logRetentionDays, cacheableApiPaths } = validateCdnArgs(name, args);
     super("finishthisidea:edge:Cdn", name, {}, opts);
     this.aliases = aliases;
     const s = CDN_SETTINGS;
@@ -234,10 +243,11 @@ export class Cdn extends pulumi.ComponentResource {
     let webAcl: aws.wafv2.WebAcl | undefined;
     if (args.waf.enabled) {
       webAcl = new aws.wafv2.WebAcl(`${name}-waf`, {
-        description: `Per-IP rate limit for ${aliases.join(", ")}`,
+        description: `Rate limit and AWS managed rules for ${aliases.join(", ")}`,
         scope: "CLOUDFRONT",
         defaultAction: { allow: {} },
-        rules: [rateLimitRule(args.waf.requestsPer5Minutes, `${name}-rate-limit`)],
+        // The same rules as the API's ALB (EdgeWebAcl): one edge policy for every entry.
+        rules: edgeWafRules(args.waf.requestsPer5Minutes, name),
         visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${name}-waf` },
       }, global);
       this.webAclArn = webAcl.arn;
@@ -257,6 +267,17 @@ export class Cdn extends pulumi.ComponentResource {
       comment: "Maintenance page: short-lived so an edited page shows within minutes",
       minTtl: s.maintenance.ttl.min, defaultTtl: s.maintenance.ttl.default, maxTtl: s.maintenance.ttl.max,
       parametersInCacheKeyAndForwardedToOrigin: cacheKey([], "none"),
+    }, global);
+    const c = s.cacheableApi;
+    const publicApiCache = new aws.cloudfront.CachePolicy(`${name}-api-public`, {
+      comment: "Public API responses: 5 minutes, the same for every caller (no Authorization in the key)",
+      minTtl: c.ttl.min, defaultTtl: c.ttl.default, maxTtl: c.ttl.max,
+      parametersInCacheKeyAndForwardedToOrigin: cacheKey(["Accept"], "all"),
+    }, global);
+    // The plan's surge caching headers; override false: a response that sets its own Cache-Control keeps it.
+    const cachingHeaders = new aws.cloudfront.ResponseHeadersPolicy(`${name}-api-public-headers`, {
+      comment: "Cache-Control public, max-age=300 and Vary: Accept-Encoding on public API responses",
+      customHeadersConfig: { items: Object.entries(c.headers).map(([header, value]) => ({ header, value, override: false })) },
     }, global);
     const oac = new aws.cloudfront.OriginAccessControl(`${name}-s3`, {
       description: "CloudFront signs its requests to the primary bucket (SigV4)",
@@ -308,6 +329,16 @@ export class Cdn extends pulumi.ComponentResource {
       orderedCacheBehaviors: [
         s3Behavior(s.static.pathPattern, staticCache.id),
         s3Behavior(s.maintenance.pathPattern, maintenanceCache.id),
+        ...cacheableApiPaths.map((pathPattern) => ({
+          pathPattern,
+          targetOriginId: s.api.originId,
+          viewerProtocolPolicy: s.viewerProtocolPolicy,
+          allowedMethods: [...c.allowedMethods],
+          cachedMethods: [...c.cachedMethods],
+          compress: true,
+          cachePolicyId: publicApiCache.id,
+          responseHeadersPolicyId: cachingHeaders.id,
+        })),
       ],
       customErrorResponses: s.errorResponses.map((e) => ({ ...e })),
       restrictions: { geoRestriction: { restrictionType: "none" } },

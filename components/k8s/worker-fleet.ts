@@ -10,6 +10,7 @@ import {
   HARDENED_CONTAINER,
   namespaceLabels,
   RESTRICTED_POD_SECURITY,
+  sha256Hex,
   type BucketAccess,
   type Resources,
 } from "../shared/pod";
@@ -118,6 +119,11 @@ export interface WorkerFleetArgs {
   redisPasswordKey?: string;
   /** Non-secret environment (e.g. OLLAMA_HOST). */
   env?: Record<string, pulumi.Input<string>>;
+  /**
+   * Non-secret configuration (e.g. the LLM router) published in a ConfigMap `<app>-config` the workers read
+   * through envFrom; a change rolls the pods (checksum annotation). Never secrets.
+   */
+  config?: Record<string, string>;
   /** Default requests 2 cpu / 4Gi, limits 4 cpu / 4Gi. */
   resources?: Resources;
   /** Port of the worker's /health and /metrics endpoints. Default 9090. */
@@ -153,6 +159,7 @@ export function validateWorkerFleetArgs(name: string, args: WorkerFleetArgs): vo
   assertPinnedImage(where, "image", args.image);
   assertEnvNames(where, "secretEnv", Object.keys(args.secretEnv));
   assertEnvNames(where, "env", Object.keys(args.env ?? {}));
+  assertEnvNames(where, "config", Object.keys(args.config ?? {}));
   const passwordKey = args.redisPasswordKey ?? "REDIS_PASSWORD";
   if (!(passwordKey in args.secretEnv)) {
     throw new Error(`${where}: secretEnv has no ${passwordKey} (the Redis AUTH token KEDA authenticates with); keys given: ${Object.keys(args.secretEnv).join(", ") || "(none)"}`);
@@ -204,6 +211,11 @@ export class WorkerFleet extends pulumi.ComponentResource {
     }, child);
 
     const secret = envSecret(`${name}-env`, { name: `${app}-env`, namespace: ns.metadata.name, labels: labels.all }, args.secretEnv, child);
+    const config = args.config
+      ? new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: { ...meta, name: `${app}-config` }, data: args.config }, child)
+      : undefined;
+    // envFrom is read at start only: the checksum in the pod template makes a config change a rollout.
+    const configChecksum: Record<string, string> = args.config ? { "checksum/config": sha256Hex(JSON.stringify(Object.entries(args.config).sort())) } : {};
 
     const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, {
       metadata: { ...meta, name: app },
@@ -213,7 +225,7 @@ export class WorkerFleet extends pulumi.ComponentResource {
         selector: { matchLabels: labels.selector },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "10%" } },
         template: {
-          metadata: { labels: labels.all },
+          metadata: { labels: labels.all, annotations: configChecksum },
           spec: {
             serviceAccountName: serviceAccount.metadata.name,
             automountServiceAccountToken: false,
@@ -234,7 +246,7 @@ export class WorkerFleet extends pulumi.ComponentResource {
                 { name: "METRICS_PORT", value: String(metricsPort) },
                 ...Object.entries(args.env ?? {}).map(([k, v]) => ({ name: k, value: v })),
               ],
-              envFrom: [{ secretRef: { name: secret.metadata.name } }],
+              envFrom: [{ secretRef: { name: secret.metadata.name } }, ...(config ? [{ configMapRef: { name: config.metadata.name } }] : [])],
               resources,
               securityContext: HARDENED_CONTAINER,
               readinessProbe: { httpGet: { path: "/health", port: "metrics" }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },

@@ -15,6 +15,7 @@ export const RUNBOOKS = {
   replicaLag: "docs/runbooks/region-failover.md",
   cache: "docs/runbooks/traffic-surge.md",
   edge: "docs/runbooks/rollback-bad-deploy.md",
+  surge: "docs/runbooks/traffic-surge.md",
 } as const;
 
 export interface CacheTopology {
@@ -111,7 +112,7 @@ export interface AlertingArgs {
   alertEmail: string;
   /** Optional https:// endpoint (a paging service) subscribed to every topic. */
   alertHttpsEndpoint?: string;
-  /** From infra/alarm-thresholds.ts `alarmThresholds(config.preset)`. */
+  /** From infra/alarm-thresholds.ts `alarmThresholds(config.preset, availability)`. */
   thresholds: AlarmThresholds;
   database: {
     primaryInstanceId: pulumi.Input<string>;

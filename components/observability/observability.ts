@@ -96,7 +96,7 @@ export interface PrometheusSettings {
 export interface ObservabilityArgs {
   /** What the workloads area hands over: scrape targets (namespaces, pod labels, metrics ports), queues, replicas. */
   services: WorkloadServices;
-  /** SLA numbers and thresholds: infra/slos.ts SLOS. */
+  /** SLA numbers and thresholds: infra/slos.ts slosFor(tier). */
   slos: SloTable;
   /** The stack's SNS alert topic; Alertmanager publishes every alert to it. */
   alertTopicArn: pulumi.Input<string>;

@@ -96,6 +96,26 @@ export function apiErrorRatioExpr(namespace: string, window: string): string {
   return `sum(rate(${METRICS.httpRequests}${errors}[${window}])) / sum(rate(${METRICS.httpRequests}${all}[${window}]))`;
 }
 
+/** Name of the recording rule holding the SLO queues' failed-job ratio over `window`. */
+export function jobErrorRatioRecord(window: string): string {
+  return `slo:jobs_failed:ratio_rate${window}`;
+}
+
+/** Name of the recording rule holding the websocket connection error ratio over `window`. */
+export function websocketErrorRatioRecord(window: string): string {
+  return `slo:websocket_errors:ratio_rate${window}`;
+}
+
+/** Websocket connections refused or dropped by the server over all connections, over `window`. */
+export function websocketErrorRatioExpr(namespace: string, window: string): string {
+  const all = selector({ namespace });
+  const errors = selector({ namespace, result: "error" });
+  return `sum(rate(${METRICS.websocketConnections}${errors}[${window}])) / sum(rate(${METRICS.websocketConnections}${all}[${window}]))`;
+}
+
+/** Recording rules of surge detection: the API's request rate and its baseline. */
+export const SURGE_RECORDS = { rate: "api:http_requests:rate5m", baseline: "api:http_requests:rate5m:baseline" } as const;
+
 /** The API's latency quantile over `window`, from the duration histogram. */
 export function apiLatencyExpr(namespace: string, quantile: number, window = "5m"): string {
   return `histogram_quantile(${num(quantile)}, sum by (le) (rate(${METRICS.httpDuration}_bucket${selector({ namespace })}[${window}])))`;
@@ -168,18 +188,33 @@ export function sloTableProblems(slos: SloTable): string[] {
   fraction("api.availability", slos.api.availability, "0.9995 for 99.95%");
   fraction("api.errorRate", slos.api.errorRate, "0.001 for 0.1%");
   fraction("jobs.errorRate", slos.jobs.errorRate, "0.01 for 1%");
+  fraction("jobs.availability", slos.jobs.availability, "0.999 for 99.9%");
+  for (const k of ["apiPeakRequestsPerSecond", "jobsPeakPerHour"] as const) {
+    if (!(slos.throughput[k] > 0)) problems.push(`throughput.${k} must be positive; got ${slos.throughput[k]}`);
+  }
+  if (slos.websocket) {
+    fraction("websocket.availability", slos.websocket.availability, "0.999 for 99.9%");
+    quantiles("websocket.latencySeconds", slos.websocket.latencySeconds);
+  }
   fraction("workers.memoryLimitRatio", slos.workers.memoryLimitRatio, "0.9 for 90%");
   quantiles("api.latencySeconds", slos.api.latencySeconds);
   quantiles("jobs.durationSeconds", slos.jobs.durationSeconds);
   duration("api.period", slos.api.period);
   duration("queues.noConsumerFor", slos.queues.noConsumerFor);
+  duration("surge.baselineWindow", slos.surge.baselineWindow);
+  duration("surge.for", slos.surge.for);
+  if (!(slos.surge.factor > 1)) problems.push(`surge.factor must be above 1 (2 for twice the baseline); got ${slos.surge.factor}`);
   if (slos.jobs.queues.length === 0) problems.push("jobs.queues is empty; expected the queues of the cleanup jobs");
   if (slos.burnRates.length === 0) problems.push("burnRates is empty; expected the multi-window pairs (14.4x 1h/5m ...)");
   slos.burnRates.forEach((b, i) => {
     for (const k of ["longWindow", "shortWindow", "for"] as const) duration(`burnRates[${i}].${k}`, b[k]);
     if (!(b.factor > 0)) problems.push(`burnRates[${i}].factor must be positive; got ${b.factor}`);
-    else if (isFraction(slos.api.availability) && burnRateThreshold(b.factor, slos.api.availability) >= 1) {
-      problems.push(`burnRates[${i}].factor ${b.factor} times the error budget ${errorBudget(slos.api.availability)} is >= 1: the alert could never fire`);
+    else {
+      for (const [arg, availability] of [["api.availability", slos.api.availability], ["jobs.availability", slos.jobs.availability], ["websocket.availability", slos.websocket?.availability]] as const) {
+        if (availability !== undefined && isFraction(availability) && burnRateThreshold(b.factor, availability) >= 1) {
+          problems.push(`burnRates[${i}].factor ${b.factor} times the error budget ${errorBudget(availability)} of ${arg} is >= 1: the alert could never fire`);
+        }
+      }
     }
     if (DURATION.test(b.longWindow) && DURATION.test(b.shortWindow) && durationSeconds(b.shortWindow) >= durationSeconds(b.longWindow)) {
       problems.push(`burnRates[${i}] short window ${b.shortWindow} must be shorter than the long window ${b.longWindow}`);
@@ -219,27 +254,55 @@ export function errorRatioWindows(slos: SloTable): string[] {
   return [...windows].sort((a, b) => durationSeconds(a) - durationSeconds(b));
 }
 
-function apiRuleSet(slos: SloTable, ns: string): RuleSet {
-  const a = slos.api;
-  const budget = errorBudget(a.availability);
-  const records: PromRule[] = errorRatioWindows(slos).map((w) => ({
-    record: apiErrorRatioRecord(w),
-    expr: apiErrorRatioExpr(ns, w),
-    labels: { slo: "api-availability" },
-  }));
-  const burn: PromRule[] = slos.burnRates.map((b) => {
-    const threshold = num(burnRateThreshold(b.factor, a.availability));
+/** One availability SLO as rules: its error ratio recorded over every window, and the multi-window burn-rate alerts. */
+interface BurnRateSlo {
+  slo: string;
+  alert: string;
+  /** "API", "Cleanup job", ... */
+  subject: string;
+  /** "5xx ratio", "failed-job ratio", ... */
+  ratio: string;
+  availability: number;
+  record: (window: string) => string;
+  expr: (window: string) => string;
+}
+
+function burnRateRules(slos: SloTable, o: BurnRateSlo): { records: PromRule[]; alerts: PromRule[] } {
+  const budget = errorBudget(o.availability);
+  const records: PromRule[] = errorRatioWindows(slos).map((w) => ({ record: o.record(w), expr: o.expr(w), labels: { slo: o.slo } }));
+  const alerts: PromRule[] = slos.burnRates.map((b) => {
+    const threshold = num(burnRateThreshold(b.factor, o.availability));
     return {
-      alert: "ApiErrorBudgetBurn",
-      expr: `${apiErrorRatioRecord(b.longWindow)} > ${threshold} and ${apiErrorRatioRecord(b.shortWindow)} > ${threshold}`,
+      alert: o.alert,
+      expr: `${o.record(b.longWindow)} > ${threshold} and ${o.record(b.shortWindow)} > ${threshold}`,
       for: b.for,
-      labels: { severity: SEVERITY[b.severity], slo: "api-availability", long_window: b.longWindow, short_window: b.shortWindow },
+      labels: { severity: SEVERITY[b.severity], slo: o.slo, long_window: b.longWindow, short_window: b.shortWindow },
       annotations: {
-        summary: `API error budget burning ${num(b.factor)}x too fast over ${b.longWindow} and ${b.shortWindow}`,
-        description: `5xx ratio is above ${threshold} (${num(b.factor)} x the ${num(budget)} budget of the ${num(a.availability * 100)}% availability SLO over ${a.period}) over both ${b.longWindow} and ${b.shortWindow}. Value: {{ $value | humanizePercentage }}.`,
+        summary: `${o.subject} error budget burning ${num(b.factor)}x too fast over ${b.longWindow} and ${b.shortWindow}`,
+        description: `${o.ratio} is above ${threshold} (${num(b.factor)} x the ${num(budget)} budget of the ${num(o.availability * 100)}% availability SLO over ${slos.api.period}) over both ${b.longWindow} and ${b.shortWindow}. Value: {{ $value | humanizePercentage }}.`,
       },
     };
   });
+  return { records, alerts };
+}
+
+function apiRuleSet(slos: SloTable, ns: string): RuleSet {
+  const a = slos.api;
+  const { records, alerts: burn } = burnRateRules(slos, {
+    slo: "api-availability", alert: "ApiErrorBudgetBurn", subject: "API", ratio: "5xx ratio", availability: a.availability,
+    record: apiErrorRatioRecord, expr: (w) => apiErrorRatioExpr(ns, w),
+  });
+  const peak = slos.throughput.apiPeakRequestsPerSecond;
+  const throughput: PromRule = {
+    alert: "ApiThroughputAboveSlo",
+    expr: `sum(rate(${METRICS.httpRequests}${selector({ namespace: ns })}[5m])) > ${num(peak)}`,
+    for: "15m",
+    labels: { severity: "warning", slo: "api-throughput" },
+    annotations: {
+      summary: `API above the ${num(peak)} req/s the tier is sized for`,
+      description: `The API serves {{ $value | humanize }} req/s; the tier's SLOs hold up to ${num(peak)} req/s. Plan the next tier (npm run plan).`,
+    },
+  };
   const errorRate: PromRule = {
     alert: "ApiErrorRateAboveSla",
     expr: `${apiErrorRatioRecord("5m")} > ${num(a.errorRate)}`,
@@ -264,13 +327,70 @@ function apiRuleSet(slos: SloTable, ns: string): RuleSet {
     name: "api-slo",
     groups: [
       { name: "api-slo.recording", interval: "30s", rules: records },
-      { name: "api-slo.alerts", rules: [...burn, errorRate, ...latency] },
+      { name: "api-slo.alerts", rules: [...burn, errorRate, ...latency, throughput] },
+    ],
+  };
+}
+
+/**
+ * Surge detection: the request rate recorded every 5 minutes, its average over the baseline window recorded
+ * beside it, and an alert when the rate exceeds `factor` x the baseline, linking the surge runbook.
+ */
+function surgeRuleSet(slos: SloTable, ns: string): RuleSet {
+  const s = slos.surge;
+  return {
+    name: "surge",
+    groups: [
+      {
+        name: "surge.recording",
+        interval: "1m",
+        rules: [
+          { record: SURGE_RECORDS.rate, expr: `sum(rate(${METRICS.httpRequests}${selector({ namespace: ns })}[5m]))` },
+          { record: SURGE_RECORDS.baseline, expr: `avg_over_time(${SURGE_RECORDS.rate}[${s.baselineWindow}])` },
+        ],
+      },
+      {
+        name: "surge.alerts",
+        rules: [{
+          alert: "TrafficSurge",
+          expr: `${SURGE_RECORDS.rate} > ${num(s.factor)} * ${SURGE_RECORDS.baseline} and ${SURGE_RECORDS.rate} > ${num(s.minRequestsPerSecond)}`,
+          for: s.for,
+          labels: { severity: "critical" },
+          annotations: {
+            summary: `API request rate above ${num(s.factor)}x its ${s.baselineWindow} baseline`,
+            description: `The API serves {{ $value | humanize }} req/s, over ${num(s.factor)}x its average of the last ${s.baselineWindow}. Consider surge mode (finishthisidea:surgeMode).`,
+            runbook_url: s.runbook,
+          },
+        }],
+      },
     ],
   };
 }
 
 function jobsRuleSet(slos: SloTable, ns: string): RuleSet {
   const d = slos.jobs.durationSeconds;
+  const queues = `=~${slos.jobs.queues.join("|")}`;
+  const { records, alerts: burn } = burnRateRules(slos, {
+    slo: "job-availability", alert: "JobErrorBudgetBurn", subject: "Cleanup job", ratio: "Failed-job ratio", availability: slos.jobs.availability,
+    record: jobErrorRatioRecord,
+    expr: (w) => {
+      const sel = selector({ namespace: ns, queue: queues });
+      const failed = `sum(rate(${METRICS.jobsFailed}${sel}[${w}]))`;
+      return `${failed} / (sum(rate(${METRICS.jobsCompleted}${sel}[${w}])) + ${failed})`;
+    },
+  });
+  const peak = slos.throughput.jobsPeakPerHour;
+  const throughput: PromRule = {
+    alert: "JobThroughputBelowSlo",
+    // Only while jobs wait longer than the p95 target: a quiet hour finishing few jobs is not a breach.
+    expr: `sum(rate(${METRICS.jobsCompleted}${selector({ namespace: ns, queue: queues })}[30m])) * 3600 < ${num(peak)} and on() max(${METRICS.queueOldestAge}${selector({ namespace: ns, queue: queues })}) > ${num(d.p95)}`,
+    for: "15m",
+    labels: { severity: "warning", slo: "job-throughput" },
+    annotations: {
+      summary: `Cleanup jobs finish below the ${num(peak)} per hour the tier is sized for while a backlog waits`,
+      description: `{{ $value | humanize }} jobs/h finished while the oldest job waits over ${num(d.p95)} s; the tier promises ${num(peak)} jobs/h.`,
+    },
+  };
   const rules = slos.jobs.queues.flatMap((queue) => QUANTILES.map(([key, q]): PromRule => ({
     alert: `JobDuration${key.toUpperCase()}AboveSla`,
     expr: `${jobDurationExpr(ns, queue, q)} > ${num(d[key])}`,
@@ -281,7 +401,37 @@ function jobsRuleSet(slos: SloTable, ns: string): RuleSet {
       description: `${key} duration of ${queue} jobs over 15m is {{ $value | humanizeDuration }}; the SLA is ${num(d[key])} s.`,
     },
   })));
-  return { name: "jobs-slo", groups: [{ name: "jobs-slo.alerts", rules }] };
+  return {
+    name: "jobs-slo",
+    groups: [
+      { name: "jobs-slo.recording", interval: "30s", rules: records },
+      { name: "jobs-slo.alerts", rules: [...burn, ...rules, throughput] },
+    ],
+  };
+}
+
+function websocketRuleSet(slos: SloTable, ns: string, ws: NonNullable<SloTable["websocket"]>): RuleSet {
+  const { records, alerts: burn } = burnRateRules(slos, {
+    slo: "websocket-availability", alert: "WebsocketErrorBudgetBurn", subject: "Websocket", ratio: "Refused or dropped connection ratio", availability: ws.availability,
+    record: websocketErrorRatioRecord, expr: (w) => websocketErrorRatioExpr(ns, w),
+  });
+  const latency: PromRule[] = QUANTILES.map(([key, q]) => ({
+    alert: `WebsocketLatency${key.toUpperCase()}AboveSlo`,
+    expr: `histogram_quantile(${num(q)}, sum by (le) (rate(${METRICS.websocketMessageDuration}_bucket${selector({ namespace: ns })}[5m]))) > ${num(ws.latencySeconds[key])}`,
+    for: "10m",
+    labels: { severity: key === "p99" ? "critical" : "warning", slo: "websocket-latency", quantile: key },
+    annotations: {
+      summary: `Websocket ${key} message latency above ${num(ws.latencySeconds[key] * 1000)} ms`,
+      description: `Websocket ${key} latency over 5m is {{ $value | humanizeDuration }}; the SLO is ${num(ws.latencySeconds[key] * 1000)} ms.`,
+    },
+  }));
+  return {
+    name: "websocket-slo",
+    groups: [
+      { name: "websocket-slo.recording", interval: "30s", rules: records },
+      { name: "websocket-slo.alerts", rules: [...burn, ...latency] },
+    ],
+  };
 }
 
 function queueRules(slos: SloTable, ns: string, queue: QueueTarget, maxWorkers: number): PromRule[] {
@@ -389,6 +539,8 @@ export function buildRuleSets(slos: SloTable, targets: RuleTargets): RuleSet[] {
   const sets: RuleSet[] = [
     apiRuleSet(slos, targets.api.namespace),
     jobsRuleSet(slos, w.namespace),
+    ...(slos.websocket ? [websocketRuleSet(slos, targets.api.namespace, slos.websocket)] : []),
+    surgeRuleSet(slos, targets.api.namespace),
     { name: "queues", groups: [{ name: "queues.alerts", rules: w.queues.flatMap((q) => queueRules(slos, w.namespace, q, w.maxReplicas)) }] },
     { name: "workers", groups: [{ name: "workers.resources", rules: workerResourceRules(slos, w.namespace) }] },
   ];

@@ -15,6 +15,9 @@
  *   - `bullmq_queue_oldest_waiting_age_seconds{queue}` gauge: age of the oldest waiting job (0 when none);
  *   - `bullmq_active_workers{queue}` gauge: workers connected to the queue (BullMQ `getWorkersCount()`).
  *   The three gauges describe the whole queue, so every pod reports the same value: rules take `max`, not `sum`.
+ * - API websockets (only with the `websockets` SLOs): `websocket_connections_total{result}` counter (`result` is
+ *   `ok` or `error`: a connection refused or dropped by the server) and `websocket_message_duration_seconds`
+ *   histogram (server receive to reply).
  * - PgBouncer: prometheus-community/pgbouncer_exporter (`pgbouncer_up`, `pgbouncer_pools_*`, `pgbouncer_stats_*`).
  * - Containers: cAdvisor `container_memory_working_set_bytes` and kube-state-metrics
  *   `kube_pod_container_resource_limits{resource="memory"}`, `kube_statefulset_*` (kube-prometheus-stack).
@@ -32,6 +35,8 @@ export const METRICS = {
   activeWorkers: "bullmq_active_workers",
   memoryWorkingSet: "container_memory_working_set_bytes",
   memoryLimit: "kube_pod_container_resource_limits",
+  websocketConnections: "websocket_connections_total",
+  websocketMessageDuration: "websocket_message_duration_seconds",
 } as const;
 
 /** Latency objectives by quantile, in seconds. */
@@ -69,8 +74,33 @@ export interface SloTable {
     durationSeconds: QuantileTargets;
     /** Ratio of failed to finished jobs the SLA promises to stay under. */
     errorRate: number;
+    /** Fraction of jobs finishing without failure: its error budget gets the same burn-rate alerts as the API. */
+    availability: number;
+  };
+  /** Capacity the tier promises: above it (API) or below it while a backlog waits (jobs), the tier is outgrown. */
+  throughput: {
+    apiPeakRequestsPerSecond: number;
+    jobsPeakPerHour: number;
+  };
+  /** Websocket SLOs, when the API exposes websockets. */
+  websocket?: {
+    /** Fraction of connections neither refused nor dropped by the server. */
+    availability: number;
+    latencySeconds: QuantileTargets;
   };
   burnRates: BurnRateWindow[];
+  /** Surge detection (the plan's trigger: request rate above 2x its baseline). */
+  surge: {
+    /** The baseline is the API request rate averaged over this window (a week: every weekday and hour in it). */
+    baselineWindow: string;
+    /** Alert when the 5-minute rate exceeds this multiple of the baseline. */
+    factor: number;
+    /** ...and at least this many requests per second, so an idle stack's noise never pages. */
+    minRequestsPerSecond: number;
+    for: string;
+    /** Where the alert sends the reader. */
+    runbook: string;
+  };
   queues: {
     /**
      * Depth alerts fire when the whole fleet at its tier maximum would need longer than this to drain the

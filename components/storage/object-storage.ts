@@ -8,6 +8,7 @@
  * (`cloudFrontRead`) rather than a second BucketPolicy in the Cdn component. The distribution ARN it needs is
  * created later; pass it through `pulumi.deferredOutput()` (see the Cdn component's doc).
  */
+import * as crypto from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
@@ -59,6 +60,10 @@ export interface StorageEndpoints {
   r2BucketName: pulumi.Output<string>;
   /** S3-compatible endpoint of the R2 bucket's account. */
   r2Endpoint: pulumi.Output<string>;
+  /** Secret: S3 access key id of the bucket-scoped token (the token's id). */
+  r2AccessKeyId: pulumi.Output<string>;
+  /** Secret: S3 secret access key of the bucket-scoped token (SHA-256 hex of the token's value). */
+  r2SecretAccessKey: pulumi.Output<string>;
 }
 
 export interface ObjectStorageArgs {
@@ -98,6 +103,24 @@ const R2_JURISDICTIONS = ["default", "eu", "fedramp"];
 /** S3 bucket name of a region. */
 export function bucketName(prefix: string, region: string): string {
   return `${prefix}-${region}`;
+}
+
+/**
+ * Cloudflare API permission group the pods' R2 token holds: object read, write and list on the buckets named
+ * in its resources, nothing else (no bucket settings, no other product). Source: Cloudflare API
+ * `GET /accounts/{account_id}/tokens/permission_groups` (name "Workers R2 Storage Bucket Item Write", scope
+ * com.cloudflare.edge.r2.bucket); R2 docs, "Authentication" (developers.cloudflare.com/r2/api/tokens/).
+ */
+export const R2_OBJECT_WRITE_PERMISSION_GROUP = { id: "2efd5506f9c8494dacb1fa10a3e7d5b6", name: "Workers R2 Storage Bucket Item Write" } as const;
+
+/** A token policy resource naming exactly one R2 bucket (`default` is the jurisdiction of an ordinary bucket). */
+export function r2BucketResource(accountId: string, bucketName: string, jurisdiction?: string): string {
+  return `com.cloudflare.edge.r2.bucket.${accountId}_${jurisdiction ?? "default"}_${bucketName}`;
+}
+
+/** R2's S3 credentials from an API token: the token's id is the access key id, SHA-256 (hex) of its value the secret. */
+export function r2S3SecretAccessKey(tokenValue: string): string {
+  return crypto.createHash("sha256").update(tokenValue).digest("hex");
 }
 
 /** The R2 bucket's S3-compatible endpoint (jurisdictional buckets have their own host). */
@@ -380,6 +403,18 @@ export class ObjectStorage extends pulumi.ComponentResource {
       }],
     }, r2Child);
 
+    // The pods' own credentials: an account-owned token (it outlives the user who ran `pulumi up`) scoped to
+    // this bucket's objects. Both halves are secrets; they reach pods only through their env Secret.
+    const token = new cloudflare.AccountToken(`${name}-r2-token`, {
+      accountId: cf.accountId,
+      name: `${args.bucketPrefix}-uploads-objects`,
+      policies: [{
+        effect: "allow",
+        permissionGroups: [{ id: R2_OBJECT_WRITE_PERMISSION_GROUP.id }],
+        resources: r2.name.apply((bucket) => JSON.stringify({ [r2BucketResource(cf.accountId, bucket, jurisdiction)]: "*" })),
+      }],
+    }, { ...r2Child, additionalSecretOutputs: ["value"] });
+
     this.endpoints = {
       bucketNames: Object.fromEntries(regional.map((r) => [r.region, r.bucket.bucket])),
       bucketArns: regional.map((r) => r.bucket.arn),
@@ -389,6 +424,8 @@ export class ObjectStorage extends pulumi.ComponentResource {
       primaryBucketRegionalDomainName: primary.bucket.bucketRegionalDomainName,
       r2BucketName: r2.name,
       r2Endpoint: pulumi.output(r2Endpoint(cf.accountId, jurisdiction)),
+      r2AccessKeyId: pulumi.secret(token.id),
+      r2SecretAccessKey: pulumi.secret(pulumi.secret(token.value).apply(r2S3SecretAccessKey)),
     };
     this.registerOutputs({ ...this.endpoints, replicationRoleArn: this.replicationRoleArn });
   }

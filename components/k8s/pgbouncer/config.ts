@@ -52,6 +52,7 @@ export type ServerTlsSslmode = "disable" | "allow" | "prefer" | "require" | "ver
 export interface PgbouncerDatabase {
   /** Name clients connect to. */
   name: string;
+  /** One host, or several joined by commas: PgBouncer (1.17+) opens new server connections to them round-robin. */
   host: string;
   port: number;
   /** Database on the server; defaults to `name`. */
@@ -107,7 +108,7 @@ export function renderPgbouncerIni(args: PgbouncerIniArgs): string {
   for (const db of args.databases) {
     if (!NAME.test(db.name)) throw new Error(`${where}: database name ${JSON.stringify(db.name)} must match ${NAME}`);
     if (db.dbname !== undefined && !NAME.test(db.dbname)) throw new Error(`${where}: dbname ${JSON.stringify(db.dbname)} must match ${NAME}`);
-    if (!HOST.test(db.host)) throw new Error(`${where}: host ${JSON.stringify(db.host)} of database ${db.name} must be a host name or IP address`);
+    if (!db.host.split(",").every((h) => HOST.test(h))) throw new Error(`${where}: host ${JSON.stringify(db.host)} of database ${db.name} must be a host name or IP address, or several joined by commas`);
     positiveInt(where, `port of database ${db.name}`, db.port);
   }
   for (const u of args.statsUsers ?? []) if (!NAME.test(u)) throw new Error(`${where}: stats user ${JSON.stringify(u)} must match ${NAME}`);

@@ -1,2 +1,2 @@
-export { PgBouncer, type PgBouncerArgs, type PgBouncerDatabase } from "./pgbouncer";
+export { PgBouncer, readPoolName, type PgBouncerArgs, type PgBouncerDatabase } from "./pgbouncer";
 export { maxDbConnections, PGBOUNCER_VERSION, renderPgbouncerIni, renderUserlist } from "./config";

@@ -38,6 +38,16 @@ export interface PgBouncerDatabase {
   password: pulumi.Input<string>;
   /** The database's max_connections; replicas x max_db_connections stay under it. */
   maxConnections: number;
+  /**
+   * In-region read replicas (same credentials, same max_connections). When given, PgBouncer serves a second pool,
+   * `<name>_read`, over them round-robin; each pool has its own max_db_connections, so the writer's cap is untouched.
+   */
+  readerHosts?: pulumi.Input<string>[];
+}
+
+/** Name of the read pool clients connect to beside the writer's `name`. */
+export function readPoolName(databaseName: string): string {
+  return `${databaseName}_read`;
 }
 
 export interface PgBouncerArgs {
@@ -112,6 +122,8 @@ export class PgBouncer extends pulumi.ComponentResource {
   readonly replicas: number;
   /** max_db_connections of each replica. */
   readonly maxDbConnections: number;
+  /** Database name of the read pool; absent without readerHosts. */
+  readonly readDatabaseName?: string;
   /** Selector labels of the PgBouncer pods (NetworkPolicies, monitors). */
   readonly podLabels: Record<string, string>;
 
@@ -141,8 +153,12 @@ export class PgBouncer extends pulumi.ComponentResource {
     const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: namespaceName, labels: namespaceLabels(namespaceName) } }, child);
     const meta = { namespace: ns.metadata.name, labels: labels.all };
 
-    const ini = pulumi.output(db.host).apply((host) => renderPgbouncerIni({
-      databases: [{ name: db.name, host, port: db.port }],
+    const readers = db.readerHosts ?? [];
+    const ini = pulumi.all([db.host, pulumi.all(readers)]).apply(([host, readerHosts]) => renderPgbouncerIni({
+      databases: [
+        { name: db.name, host, port: db.port },
+        ...(readerHosts.length > 0 ? [{ name: readPoolName(db.name), host: readerHosts.join(","), port: db.port, dbname: db.name }] : []),
+      ],
       maxDbConnections: perReplica,
       listenPort: port,
       statsUsers: [EXPORTER_USER],
@@ -274,7 +290,8 @@ export class PgBouncer extends pulumi.ComponentResource {
     this.metricsPort = metricsPort;
     this.replicas = args.replicas;
     this.maxDbConnections = perReplica;
+    this.readDatabaseName = readers.length > 0 ? readPoolName(db.name) : undefined;
     this.podLabels = labels.selector;
-    this.registerOutputs({ serviceName: this.serviceName, maxDbConnections: perReplica });
+    this.registerOutputs({ serviceName: this.serviceName, maxDbConnections: perReplica, readDatabaseName: this.readDatabaseName });
   }
 }
