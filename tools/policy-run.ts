@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EnforcementLevel, PolicyPackConfig, PolicyResource, PolicyResourceOptions, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
-import type { Rule } from "../policy/kit";
+import { ruleTypes, type Rule } from "../policy/kit";
 import { ALL_RULES, PACK_NAME } from "../policy/rules";
 import type { RegisteredResource } from "./program";
 
@@ -52,7 +52,11 @@ export function levelOf(rule: Rule, config: PolicyPackConfig): EnforcementLevel 
   return rule.enforcementLevel ?? "mandatory";
 }
 
-class NotApplicable extends Error {}
+/** Thrown by `notApplicable`. Not an Error: most (rule, resource) pairs are not applicable, and capturing a
+ * stack trace for each of them would dominate the pack's run time. */
+class NotApplicable {
+  constructor(readonly reason?: string) {}
+}
 
 function getConfigFor(rule: Rule, config: PolicyPackConfig) {
   return <T extends object>(): T => {
@@ -152,7 +156,10 @@ export function runPolicies(
 
     if ("validateResource" in rule && rule.validateResource) {
       const validations = Array.isArray(rule.validateResource) ? rule.validateResource : [rule.validateResource];
+      const types = ruleTypes(rule);
       for (const { resource, policy } of graph) {
+        // What the rule would answer with notApplicable, skipped without building its arguments.
+        if (types && !types.has(policy.type)) continue;
         const args: ResourceValidationArgs = {
           type: policy.type,
           props: policy.props,
