@@ -103,12 +103,12 @@ export const rdsForceSsl = resourceRule({
   types: [T.rdsParameterGroup, T.rdsClusterParameterGroup],
   validate: (props, args, report) => {
     const family = String(props.family ?? "");
-    const m = /^(aurora-)?postgresql?(\d+)/.exec(family);
+    const m = /^(aurora-)?postgres(ql)?(\d+)/.exec(family);
     if (!m) return args.notApplicable("not a PostgreSQL parameter group");
     const param = list(props.parameters).find((p) => p?.name === "rds.force_ssl");
     const value = param === undefined ? undefined : String(param.value);
     if (value === "0" || value === "off" || value === "false") report(`${args.name}: rds.force_ssl is ${value}; clients could connect without TLS. Set it to 1.`);
-    else if (value === undefined && Number(m[2]) < FORCE_SSL_DEFAULT_FROM) report(`${args.name}: family ${family} defaults rds.force_ssl to 0; set the parameter rds.force_ssl = 1.`);
+    else if (value === undefined && Number(m[3]) < FORCE_SSL_DEFAULT_FROM) report(`${args.name}: family ${family} defaults rds.force_ssl to 0; set the parameter rds.force_ssl = 1.`);
   },
 });
 
