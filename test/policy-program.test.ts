@@ -15,14 +15,14 @@ import type { RegisteredResource } from "../tools/program";
 import { named, runStackFile, runTier, type ProgramRun } from "./harness";
 import { fakeRegistered } from "./policy-args";
 
-/** The stack a tier is deployed as: staging runs mvp, every larger tier is production. */
-const envOf = (tier: TierName) => (tier === "mvp" ? "staging" : "prod");
+/** The environment a tier is deployed as: staging runs mvp, every larger tier is production. */
+const envOf = (tier: TierName) => (tier === "mvp" ? "staging" : "production");
 const mandatory = (r: PolicyReport) => r.violations.filter((v) => v.level === "mandatory").map((v) => `${v.policy} ${v.resource ?? "(stack)"}: ${v.message}`);
 
 describe.each(TIER_NAMES)("the real program, tier %s", (tier) => {
   it("passes every mandatory rule of the pack (with its environment's pack config)", async () => {
     const run = await runTier(tier, {}, { preview: false });
-    const { config } = loadPolicyConfig(envOf(tier));
+    const { config } = loadPolicyConfig(`test-${tier}`, { environment: envOf(tier), wafEnabled: false });
     const report = runPolicies(run.resources, { config });
     expect(report.rules).toHaveLength(ALL_RULES.length);
     expect(mandatory(report)).toEqual([]);
@@ -119,7 +119,7 @@ describe("in-process runner", () => {
     expect(report.advisoryViolations).toBe(1);
   });
 
-  it("takes enforcement levels per stack: the budget is advisory on staging, mandatory on prod, and a disabled rule does not run", () => {
+  it("takes enforcement levels from the stack's environment: the budget is advisory on staging, mandatory on prod, and a disabled rule does not run", () => {
     const levels = (stack: string) => Object.fromEntries(runPoliciesForStack([], stack).rules.map((r) => [r.name, r.level]));
     expect(levels("staging")["cost-monthly-budget"]).toBe("advisory");
     expect(levels("staging")["rds-deletion-protection"]).toBe("advisory");
@@ -149,7 +149,7 @@ describe("the plan", () => {
     const plan = buildPlanReport(await runStackFile("prod"));
     expect(plan.cost.totalUsd).toBeGreaterThan(0);
     expect(plan.cost.budgetUsd).toBe(20_000);
-    expect(plan.policy.configSource).toBe("policy/config/prod.json");
+    expect(plan.policy.configSource).toBe("policy/config/environments/production.json + finishthisidea:waf.enabled (true)");
     expect(plan.policy.mandatoryViolations).toBe(0);
     const json = JSON.parse(JSON.stringify(plan));
     expect(Object.keys(json.cost)).toEqual(["hoursPerMonth", "baseline", "lines", "unpriced", "byComponent", "totalUsd", "budgetUsd"]);
