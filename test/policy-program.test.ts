@@ -96,6 +96,48 @@ describe("the issue's 'done when' checks on a test program", () => {
   });
 });
 
+describe("the depth classes on the real prod program", () => {
+  let run: ProgramRun;
+  beforeAll(async () => {
+    run = await runStackFile("prod", { preview: false });
+  });
+  /** The mandatory violations of one rule after a change to a copy of the program's resources. */
+  const after = (rule: string, change: (resources: RegisteredResource[]) => void) => {
+    const resources = cloneResources(run);
+    change(resources);
+    return runPoliciesForStack(resources, "prod").violations.filter((v) => v.policy === rule && v.level === "mandatory").map((v) => v.resource);
+  };
+  const one = (resources: RegisteredResource[], type: string) => resources.find((r) => r.type === type)!;
+
+  it("a live key under an innocent env name in the API", () => {
+    expect(after("k8s-secrets-not-in-plaintext", (rs) => {
+      const api = rs.find((r) => r.type === K.deployment && r.name.startsWith("api"))!;
+      api.inputs.spec.template.spec.containers[0].env.push({ name: "FEATURE_BACKEND", value: "sk_live_51Habcdefghijklmnop1234" });
+    })).toEqual(["api-deployment"]);
+  });
+
+  it("an evicting maxmemory-policy on the Redis parameter group", () => {
+    expect(after("redis-noeviction", (rs) => {
+      one(rs, "aws:elasticache/parameterGroup:ParameterGroup").inputs.parameters[0].value = "allkeys-lru";
+    })).toEqual(["redis-params"]);
+  });
+
+  it("the node launch template's disk unencrypted, and a single-AZ primary on growth", () => {
+    expect(after("ebs-encrypted", (rs) => {
+      delete one(rs, T.launchTemplate).inputs.blockDeviceMappings[0].ebs.encrypted;
+    })).toEqual(["cluster-nodes"]);
+    expect(after("rds-multi-az-per-tier", (rs) => {
+      rs.find((r) => r.type === T.rdsInstance && r.name === "database-primary")!.inputs.multiAz = false;
+    })).toEqual(["database-primary"]);
+  });
+
+  it("the distribution without its web ACL while prod enables the WAF", () => {
+    expect(after("cloudfront-waf", (rs) => {
+      delete one(rs, "aws:cloudfront/distribution:Distribution").inputs.webAclId;
+    })).toEqual(["cdn-distribution"]);
+  });
+});
+
 describe("in-process runner", () => {
   let run: ProgramRun;
   beforeAll(async () => {
