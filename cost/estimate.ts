@@ -9,14 +9,22 @@
  * - data stores as sized: each RDS instance (x2 for Multi-AZ, with its allocated storage), each ElastiCache
  *   node (shards x (replicas + 1)); replicas of storage without `allocatedStorage` take their source's size;
  * - one of everything else (EKS control plane, NAT gateways, load balancers, KMS keys, ...), 730 h/month;
- * - node root volumes (launch template size, else the EKS default 20 GB) and PVCs / StatefulSet volume claim
- *   templates at the gp3 rate (the EBS CSI storage class is assumed gp3).
- * Usage-priced services (S3 storage, CloudFront, NAT data, log ingestion) cannot be priced before traffic:
- * they are listed as unpriced, with the reason, never counted as zero. Kubernetes objects run on the priced
+ * - EBS volumes by type, size and provisioned IOPS / throughput (gp3, gp2, io1, io2 in its IOPS tiers, st1, sc1,
+ *   standard): standalone volumes, instance and launch-template block devices (node root volumes; the EKS
+ *   default is 20 GB gp3); PVCs / StatefulSet volume claim templates at gp3 (the EBS CSI class is assumed gp3);
+ * - a LoadBalancer Service or an `alb` Ingress group as one load balancer each (the controller creates it);
+ * - CloudWatch log groups at an ASSUMED ingestion (ASSUMED_LOG_GB_PER_GROUP_MONTH) plus what their retention
+ *   keeps stored.
+ * Usage-priced services (S3 storage, CloudFront, NAT data) cannot be priced before traffic: they are listed as
+ * unpriced, with the reason, never counted as zero. An unpriced type of a costly family (COSTLY_FAMILIES) is an
+ * advisory finding of the pack (cost-unpriced-resources). Kubernetes objects run on the priced
  * nodes and cost nothing themselves; so do IAM, VPC plumbing and bucket settings (FREE_TYPES).
  */
 import {
+  ASSUMED_LOG_GB_PER_GROUP_MONTH,
   ASSUMED_SPOT_DISCOUNT,
+  CLOUDWATCH_LOGS,
+  EBS,
   EC2_HOURLY,
   ELASTICACHE_HOURLY,
   FLAT,
@@ -87,7 +95,6 @@ const USAGE_PRICED: Record<string, string> = {
   "aws:s3/bucketV2:BucketV2": "S3 storage and requests are billed per GB stored ($0.023/GB-month Standard) and per request; volume unknown",
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig": "replication is billed per GB transferred; volume unknown",
   "aws:cloudfront/distribution:Distribution": "CloudFront is billed per GB out ($0.085/GB, North America) and per 10k HTTPS requests ($0.01); traffic unknown",
-  "aws:cloudwatch/logGroup:LogGroup": "CloudWatch Logs are billed per GB ingested and stored; volume unknown",
   "aws:sns/topic:Topic": "SNS is billed per request/notification; volume unknown",
   "cloudflare:index/r2Bucket:R2Bucket": "R2 is billed per GB stored and per operation; volume unknown",
   "aws:wafv2/webAcl:WebAcl": "WAF is billed per web ACL, per rule and per million requests; not in the price table",
@@ -118,6 +125,78 @@ const isTrue = (v: unknown) => v === true || v === "true";
 
 type Priced = { monthlyUsd: number; basis: string; unverified?: boolean } | { unpriced: string } | "free";
 
+/** Types whose unpriced instances are likely to cost real money (the pack reports them, advisory). */
+export const COSTLY_FAMILIES = [
+  "aws:ec2/instance:", "aws:ebs/", "aws:ec2/natGateway:", "aws:eks/", "aws:rds/instance:", "aws:rds/cluster",
+  "aws:elasticache/", "aws:memorydb/", "aws:lb/loadBalancer:", "aws:alb/loadBalancer:", "aws:elb/", "aws:opensearch/", "aws:elasticsearch/",
+  "aws:redshift/", "aws:msk/", "aws:docdb/", "aws:neptune/", "aws:sagemaker/", "aws:emr/", "aws:kinesis/", "aws:fsx/", "aws:efs/",
+  "aws:globalaccelerator/", "aws:ec2transitgateway/", "aws:ec2/vpcEndpoint:", "aws:ec2/eip:", "aws:autoscaling/group:", "aws:dynamodb/",
+  "aws:networkfirewall/", "aws:directoryservice/", "aws:workspaces/",
+];
+
+export function isCostlyFamily(type: string): boolean {
+  return COSTLY_FAMILIES.some((f) => type.startsWith(f));
+}
+
+export interface EbsSpec {
+  type?: string;
+  sizeGb?: number;
+  iops?: number;
+  throughputMBps?: number;
+}
+
+/** Monthly price of one EBS volume, with its arithmetic; unpriced for a type or size the table cannot price. */
+export function priceEbs(v: EbsSpec): { monthlyUsd: number; basis: string } | { unpriced: string } {
+  const type = v.type ?? "gp3";
+  if (v.sizeGb === undefined) return { unpriced: `EBS ${type} volume without a size` };
+  const gb = v.sizeGb;
+  const parts: string[] = [];
+  let usd = 0;
+  const add = (amount: number, text: string) => {
+    usd += amount;
+    parts.push(text);
+  };
+  switch (type) {
+    case "gp3": {
+      const t = EBS.gp3;
+      add(gb * t.gbMonth.usd, `${gb} GB gp3 x ${fmt(t.gbMonth)}`);
+      const extraIops = Math.max(0, (v.iops ?? t.includedIops) - t.includedIops);
+      if (extraIops > 0) add(extraIops * t.iopsMonth.usd, `${extraIops} IOPS over ${t.includedIops} x ${fmt(t.iopsMonth)}`);
+      const extraTp = Math.max(0, (v.throughputMBps ?? t.includedThroughputMBps) - t.includedThroughputMBps);
+      if (extraTp > 0) add(extraTp * t.throughputMBpsMonth.usd, `${extraTp} MB/s over ${t.includedThroughputMBps} x ${fmt(t.throughputMBpsMonth)}`);
+      break;
+    }
+    case "io1":
+      add(gb * EBS.io1.gbMonth.usd, `${gb} GB io1 x ${fmt(EBS.io1.gbMonth)}`);
+      add((v.iops ?? 0) * EBS.io1.iopsMonth.usd, `${v.iops ?? 0} IOPS x ${fmt(EBS.io1.iopsMonth)}`);
+      break;
+    case "io2": {
+      add(gb * EBS.io2.gbMonth.usd, `${gb} GB io2 x ${fmt(EBS.io2.gbMonth)}`);
+      let from = 0;
+      for (const tier of EBS.io2.iopsTiers) {
+        const n = Math.max(0, Math.min(v.iops ?? 0, tier.upTo) - from);
+        if (n > 0) add(n * tier.price.usd, `${n} IOPS x ${fmt(tier.price)}`);
+        from = tier.upTo;
+      }
+      break;
+    }
+    case "gp2":
+    case "st1":
+    case "sc1":
+    case "standard":
+      add(gb * EBS[type].gbMonth.usd, `${gb} GB ${type} x ${fmt(EBS[type].gbMonth)}${type === "standard" ? " (I/O requests not included)" : ""}`);
+      break;
+    default:
+      return { unpriced: `EBS volume type ${type} is not in the price table` };
+  }
+  return { monthlyUsd: usd, basis: parts.join(" + ") };
+}
+
+/** A launch template's or instance's block device as an EbsSpec. */
+function ebsOf(ebs: Record<string, any> | undefined): EbsSpec {
+  return { type: ebs?.volumeType, sizeGb: num(ebs?.volumeSize), iops: num(ebs?.iops), throughputMBps: num(ebs?.throughput) };
+}
+
 function priceResource(r: CostResource, all: CostResource[], hours: number): Priced {
   const i = r.inputs;
   switch (r.type) {
@@ -130,6 +209,27 @@ function priceResource(r: CostResource, all: CostResource[], hours: number): Pri
     case "aws:lb/loadBalancer:LoadBalancer":
     case "aws:alb/loadBalancer:LoadBalancer":
       return { monthlyUsd: hours * FLAT.loadBalancerHour.usd, basis: `load balancer ${hours} h x ${fmt(FLAT.loadBalancerHour)} (LCUs not included)` };
+    case "aws:elb/loadBalancer:LoadBalancer":
+      return { monthlyUsd: hours * FLAT.classicLoadBalancerHour.usd, basis: `classic load balancer ${hours} h x ${fmt(FLAT.classicLoadBalancerHour)} (data processed not included)` };
+    case "kubernetes:core/v1:Service":
+      if (i.spec?.type !== "LoadBalancer") return "free";
+      return { monthlyUsd: hours * FLAT.loadBalancerHour.usd, basis: `LoadBalancer Service: one NLB ${hours} h x ${fmt(FLAT.loadBalancerHour)} (LCUs not included)` };
+    case "kubernetes:networking.k8s.io/v1:Ingress":
+      return priceIngress(r, all, hours);
+    case "aws:cloudwatch/logGroup:LogGroup": {
+      const gb = ASSUMED_LOG_GB_PER_GROUP_MONTH;
+      const days = num(i.retentionInDays);
+      // Steady state: what the retention keeps; without retention, a year's worth as a floor (it grows forever).
+      const storedGb = gb * Math.min(days ?? 365, 3653) / 30;
+      const ingest = gb * CLOUDWATCH_LOGS.ingestPerGb.usd;
+      const stored = storedGb * CLOUDWATCH_LOGS.storedGbMonth.usd;
+      return {
+        monthlyUsd: ingest + stored,
+        basis: `ASSUMED ${gb} GB/month ingested x ${fmt(CLOUDWATCH_LOGS.ingestPerGb)} + ${storedGb.toFixed(1)} GB kept (${days ?? "no retention: >= 365"} days) x ${fmt(CLOUDWATCH_LOGS.storedGbMonth)}`,
+      };
+    }
+    case "aws:ec2/instance:Instance":
+      return priceInstance(r, hours);
     case "aws:kms/key:Key":
       return { monthlyUsd: FLAT.kmsKeyMonth.usd, basis: `KMS key ${fmt(FLAT.kmsKeyMonth)}/month` };
     case "aws:cloudwatch/metricAlarm:MetricAlarm":
@@ -153,11 +253,8 @@ function priceResource(r: CostResource, all: CostResource[], hours: number): Pri
       const nodes = num(i.numCacheNodes) ?? 1;
       return { monthlyUsd: nodes * hours * price.usd, basis: `${nodes} x ${i.nodeType} x ${hours} h x ${fmt(price)}` };
     }
-    case "aws:ebs/volume:Volume": {
-      const gb = num(i.size);
-      if ((i.type ?? "gp3") !== "gp3" || gb === undefined) return { unpriced: `EBS volume of type ${i.type ?? "gp3"} / size ${i.size} is not priced` };
-      return { monthlyUsd: gb * STORAGE_GB_MONTH.gp3.usd, basis: `${gb} GB gp3 x ${fmt(STORAGE_GB_MONTH.gp3)}` };
-    }
+    case "aws:ebs/volume:Volume":
+      return priceEbs({ type: i.type, sizeGb: num(i.size), iops: num(i.iops), throughputMBps: num(i.throughput) });
     case "kubernetes:core/v1:PersistentVolumeClaim": {
       const gb = quantityGb(i.spec?.resources?.requests?.storage);
       if (gb === undefined) return { unpriced: "PVC without a storage request" };
@@ -176,16 +273,44 @@ function priceResource(r: CostResource, all: CostResource[], hours: number): Pri
   return { unpriced: "not in the price model (may carry a charge)" };
 }
 
-/** Root volume size of a node group's nodes: its diskSize, else its component's launch template, else 20 GB. */
-function nodeRootGb(r: CostResource, all: CostResource[]): number {
+/** Root volume of a node group's nodes: its diskSize, else its component's launch template, else the EKS default 20 GB (priced as gp3, an assumption). */
+function nodeRootVolume(r: CostResource, all: CostResource[]): EbsSpec {
   const disk = num(r.inputs.diskSize);
-  if (disk !== undefined) return disk;
+  if (disk !== undefined) return { type: "gp3", sizeGb: disk };
   if (r.inputs.launchTemplate) {
     const templates = all.filter((t) => t.type === "aws:ec2/launchTemplate:LaunchTemplate" && t.component === r.component);
-    const size = templates.length === 1 ? num(templates[0].inputs.blockDeviceMappings?.[0]?.ebs?.volumeSize) : undefined;
-    if (size !== undefined) return size;
+    const ebs = templates.length === 1 ? templates[0].inputs.blockDeviceMappings?.[0]?.ebs : undefined;
+    if (num(ebs?.volumeSize) !== undefined) return { ...ebsOf(ebs), type: ebs.volumeType ?? "gp3" };
   }
-  return 20;
+  return { type: "gp3", sizeGb: 20 };
+}
+
+function priceInstance(r: CostResource, hours: number): Priced {
+  const i = r.inputs;
+  const price = EC2_HOURLY[i.instanceType];
+  if (!price) return { unpriced: `instance type ${i.instanceType} is not in the price table` };
+  const volumes = [i.rootBlockDevice ? ebsOf(i.rootBlockDevice) : { type: "gp3", sizeGb: 8 }, ...(i.ebsBlockDevices ?? []).map(ebsOf)];
+  const priced = volumes.map((v) => priceEbs({ ...v, type: v.type ?? "gp3", sizeGb: v.sizeGb ?? 8 }));
+  const bad = priced.find((p): p is { unpriced: string } => "unpriced" in p);
+  if (bad) return { unpriced: bad.unpriced };
+  const disks = priced as { monthlyUsd: number; basis: string }[];
+  return {
+    monthlyUsd: hours * price.usd + disks.reduce((n, d) => n + d.monthlyUsd, 0),
+    basis: [`${i.instanceType} x ${hours} h x ${fmt(price)}`, ...disks.map((d) => d.basis)].join(" + "),
+  };
+}
+
+/** An `alb` Ingress: one ALB per ingress group (alb.ingress.kubernetes.io/group.name), priced on the group's first Ingress. */
+function priceIngress(r: CostResource, all: CostResource[], hours: number): Priced {
+  const className = r.inputs.spec?.ingressClassName ?? r.inputs.metadata?.annotations?.["kubernetes.io/ingress.class"];
+  if (className !== "alb") return "free";
+  const group = (x: CostResource) => x.inputs.metadata?.annotations?.["alb.ingress.kubernetes.io/group.name"];
+  const g = group(r);
+  if (g !== undefined) {
+    const first = all.find((x) => x.type === r.type && group(x) === g);
+    if (first !== r) return "free";
+  }
+  return { monthlyUsd: hours * FLAT.loadBalancerHour.usd, basis: `ALB for ${g ? `ingress group ${g}` : "this Ingress"} ${hours} h x ${fmt(FLAT.loadBalancerHour)} (LCUs not included)` };
 }
 
 function priceNodeGroup(r: CostResource, all: CostResource[], hours: number): Priced {
@@ -198,13 +323,14 @@ function priceNodeGroup(r: CostResource, all: CostResource[], hours: number): Pr
   const spot = r.inputs.capacityType === "SPOT";
   const saving = spot ? SPOT_SAVINGS[type] ?? ASSUMED_SPOT_DISCOUNT : undefined;
   const hourly = price.usd * (saving ? 1 - saving.usd : 1);
-  const rootGb = nodeRootGb(r, all);
+  const root = nodeRootVolume(r, all);
+  const disk = priceEbs(root);
+  if ("unpriced" in disk) return { unpriced: `node root volume: ${disk.unpriced}` };
   const compute = nodes * hours * hourly;
-  const disk = nodes * rootGb * STORAGE_GB_MONTH.gp3.usd;
   const spotText = saving ? ` x (1 - ${saving.usd} assumed spot saving)` : "";
   return {
-    monthlyUsd: compute + disk,
-    basis: `${nodes} x ${type}${spot ? " SPOT" : ""} x ${hours} h x ${fmt(price)}${spotText} + ${nodes} x ${rootGb} GB gp3 x ${fmt(STORAGE_GB_MONTH.gp3)}`,
+    monthlyUsd: compute + nodes * disk.monthlyUsd,
+    basis: `${nodes} x ${type}${spot ? " SPOT" : ""} x ${hours} h x ${fmt(price)}${spotText} + ${nodes} x (${disk.basis})`,
   };
 }
 

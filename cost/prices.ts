@@ -92,6 +92,8 @@ export const FLAT = {
   natGatewayHour: p(0.045, INFRACOST),
   /** Application / Network Load Balancer hour (LCUs are usage, not priced). */
   loadBalancerHour: p(0.0225, AWS_PAGE("https://aws.amazon.com/elasticloadbalancing/pricing/")),
+  /** Classic Load Balancer hour (data processed $0.008/GB is usage, not priced). */
+  classicLoadBalancerHour: p(0.025, AWS_PAGE("https://aws.amazon.com/elasticloadbalancing/pricing/ (Classic Load Balancer)")),
   /** In-use public IPv4 address (Elastic IP), charged since 2024-02. */
   publicIpv4Hour: p(0.005, AWS_PAGE("https://aws.amazon.com/vpc/pricing/")),
   kmsKeyMonth: p(1, AWS_PAGE("https://aws.amazon.com/kms/pricing/")),
@@ -99,9 +101,40 @@ export const FLAT = {
   secretsManagerSecretMonth: p(0.4, AWS_PAGE("https://aws.amazon.com/secrets-manager/pricing/")),
 };
 
+const EBS_PAGE = AWS_PAGE("https://aws.amazon.com/ebs/pricing/ (us-east-1; a third-party summary agrees on the io2 tiers)");
+
+/**
+ * EBS volumes by type, USD per GB-month of provisioned size, with the included and extra performance each
+ * type bills: gp3 includes 3,000 IOPS and 125 MB/s; io1/io2 bill every provisioned IOPS (io2 in tiers);
+ * magnetic `standard` also bills I/O requests, which are usage and not priced here.
+ */
+export const EBS = {
+  gp3: { gbMonth: p(0.08, INFRACOST), includedIops: 3000, iopsMonth: p(0.005, EBS_PAGE), includedThroughputMBps: 125, throughputMBpsMonth: p(0.04, INFRACOST) },
+  gp2: { gbMonth: p(0.1, EBS_PAGE) },
+  io1: { gbMonth: p(0.125, EBS_PAGE), iopsMonth: p(0.065, EBS_PAGE) },
+  /** io2 provisioned IOPS in tiers: up to 32,000; 32,001-64,000; above 64,000. */
+  io2: { gbMonth: p(0.125, EBS_PAGE), iopsTiers: [{ upTo: 32_000, price: p(0.065, EBS_PAGE) }, { upTo: 64_000, price: p(0.0455, EBS_PAGE) }, { upTo: Infinity, price: p(0.032, EBS_PAGE) }] },
+  st1: { gbMonth: p(0.045, EBS_PAGE) },
+  sc1: { gbMonth: p(0.015, EBS_PAGE) },
+  standard: { gbMonth: p(0.05, EBS_PAGE) },
+};
+
+/** CloudWatch Logs (standard class): ingestion per GB and archived storage per GB-month. */
+export const CLOUDWATCH_LOGS = {
+  ingestPerGb: p(0.5, AWS_PAGE("https://aws.amazon.com/cloudwatch/pricing/ (Logs, Standard, collect)")),
+  storedGbMonth: p(0.03, AWS_PAGE("https://aws.amazon.com/cloudwatch/pricing/ (Logs, store/archive)")),
+};
+
+/**
+ * ASSUMED log volume per CloudWatch log group and month, to price log groups before traffic exists: EKS
+ * control-plane logs with audit on run a few GB a month on a quiet cluster. Change it here; the basis of each
+ * log-group line states it.
+ */
+export const ASSUMED_LOG_GB_PER_GROUP_MONTH = 5;
+
 /** Storage, USD per GB-month. */
 export const STORAGE_GB_MONTH = {
-  gp3: p(0.08, INFRACOST),
+  gp3: EBS.gp3.gbMonth,
   rdsGp3: p(0.115, AWS_PAGE("https://aws.amazon.com/rds/postgresql/pricing/ (General Purpose gp2/gp3 storage, single-AZ)")),
   s3Standard: p(0.023, INFRACOST),
   s3StandardIa: p(0.0125, AWS_PAGE("https://aws.amazon.com/s3/pricing/")),

@@ -116,8 +116,14 @@ const presetSchema = z.strictObject({
   monthlyBudgetUsd: z.number({ error: "a number of USD" }).positive({ error: "a positive number of USD" }),
 });
 
+/** What a stack is for; it selects the policy pack's enforcement levels (policy/config/environments/). */
+export const ENVIRONMENTS = ["production", "staging", "development"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
 const stackSchema = z.strictObject({
   tier: z.enum(TIER_NAMES, { error: `one of ${TIER_NAMES.join(", ")}` }),
+  /** Absent: the policy pack applies its strictest (production) levels. */
+  environment: z.enum(ENVIRONMENTS, { error: `one of ${ENVIRONMENTS.join(", ")} (selects the policy levels; see docs/guardrails.md)` }).optional(),
   primaryRegion: region.default("us-east-1"),
   /** Three AZs of the primary region; defaults to <region>a/b/c. */
   availabilityZones: z.array(z.string({ error: "an AZ name such as us-east-1a" }), { error: "a list of 3 AZs such as [us-east-1a, us-east-1b, us-east-1c]" }).length(3, { error: "exactly 3 AZs" }).optional(),

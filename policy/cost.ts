@@ -4,7 +4,7 @@
  * estimated monthly cost against the tier's budget. Tier ceilings come from infra/tiers.ts (via
  * ./thresholds); each rule takes overrides from its policy config.
  */
-import { estimateCost, type CostResource } from "../cost/estimate";
+import { estimateCost, isCostlyFamily, type CostResource } from "../cost/estimate";
 import TAGGABLE from "./aws-taggable-types.json";
 import {
   asNumber,
@@ -200,4 +200,18 @@ export const monthlyBudget = stackRule({
   },
 });
 
-export const costRules: Rule[] = [allowedInstanceTypes, workerCapacitySpot, gpuCap, autoscalerCaps, costAllocationTags, s3Lifecycle, monthlyBudget];
+export const unpricedResources = stackRule({
+  name: "cost-unpriced-resources",
+  description: "Resources of a costly family (EC2, EBS, RDS, ElastiCache, load balancers, OpenSearch, ...) that the estimate cannot price are reported: the budget rule cannot see them.",
+  enforcementLevel: "advisory",
+  validate: (args, report) => {
+    const estimate = estimateCost(costResourcesOf(args.resources));
+    for (const u of estimate.unpriced) {
+      if (!isCostlyFamily(u.type)) continue;
+      const r = args.resources.find((x) => x.name === u.resource && x.type === u.type);
+      report(`${u.resource} (${u.type}) is not in the cost estimate: ${u.reason}; add its price to cost/prices.ts so the budget rule counts it.`, r?.urn);
+    }
+  },
+});
+
+export const costRules: Rule[] = [allowedInstanceTypes, workerCapacitySpot, gpuCap, autoscalerCaps, costAllocationTags, s3Lifecycle, monthlyBudget, unpricedResources];

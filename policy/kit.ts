@@ -47,6 +47,14 @@ export function schemaFrom(defaults: Record<string, unknown>, optional: Record<s
   return { properties };
 }
 
+/** The type tokens each resourceRule applies to, so a runner can skip the rest without calling it. */
+const RULE_TYPES = new WeakMap<ResourceValidationPolicy, ReadonlySet<string>>();
+
+/** The types a rule built by `resourceRule` applies to (undefined for any other rule: call it on everything). */
+export function ruleTypes(rule: Rule): ReadonlySet<string> | undefined {
+  return RULE_TYPES.get(rule as ResourceValidationPolicy);
+}
+
 /** A resource rule that applies to the given type tokens and is "not applicable" to every other type. */
 export function resourceRule(spec: {
   name: string;
@@ -60,13 +68,15 @@ export function resourceRule(spec: {
     if (!spec.types.includes(args.type)) return args.notApplicable(`applies to ${spec.types.join(", ")}`);
     return spec.validate(args.props, args, report);
   };
-  return {
+  const policy: ResourceValidationPolicy = {
     name: spec.name,
     description: spec.description,
     enforcementLevel: spec.enforcementLevel ?? "mandatory",
     ...(spec.configSchema ? { configSchema: spec.configSchema } : {}),
     validateResource,
   };
+  RULE_TYPES.set(policy, new Set(spec.types));
+  return policy;
 }
 
 export function stackRule(spec: {

@@ -17,7 +17,8 @@ import {
   type PolicyResource,
   type Rule,
 } from "./kit";
-import { SECRET_NAME_PATTERN } from "./thresholds";
+import { internetExposure } from "./cidr";
+import { secretsIn } from "./secrets";
 
 export const K = {
   deployment: "kubernetes:apps/v1:Deployment",
@@ -33,6 +34,11 @@ export const K = {
   scaledObject: "kubernetes:keda.sh/v1alpha1:ScaledObject",
   helmRelease: "kubernetes:helm.sh/v3:Release",
   helmChart: "kubernetes:helm.sh/v4:Chart",
+  service: "kubernetes:core/v1:Service",
+  clusterRole: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+  role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
+  clusterRoleBinding: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+  roleBinding: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
 } as const;
 
 export const WORKLOAD_TYPES = [K.deployment, K.statefulSet, K.daemonSet, K.replicaSet, K.job, K.cronJob, K.pod] as const;
@@ -235,56 +241,45 @@ function valueAt(root: unknown, path: string): unknown {
 
 export const noHostAccess = resourceRule({
   name: "k8s-no-host-access",
-  description: "No hostPath volumes, hostNetwork, hostPID or hostIPC (exempt workloads listed in config `exempt` as namespace/name).",
+  description: "No hostPath volumes, hostNetwork, hostPID, hostIPC or container hostPort (exempt workloads listed in config `exempt` as namespace/name).",
   types: [...WORKLOAD_TYPES, ...HELM_TYPES],
   configSchema: schemaFrom(exemptDefaults),
   validate: (props, args, report) => {
     if (exempted(configOf(args, exemptDefaults).exempt, props, args.name)) return;
     if ((HELM_TYPES as readonly string[]).includes(args.type)) {
       for (const key of ["hostNetwork", "hostPID", "hostIPC"]) for (const p of helmValuesWhere(props, key, isTrue)) report(`${helmLabel(args)}: values ${p} is true; no host namespaces.`);
+      for (const p of helmValuesWhere(props, "hostPort", (v) => (asNumber(v) ?? 0) > 0)) report(`${helmLabel(args)}: values ${p} binds a host port; expose it through a Service.`);
       return;
     }
     const spec = podSpecOf(args.type, props) ?? {};
     for (const key of ["hostNetwork", "hostPID", "hostIPC"]) if (isTrue(spec[key])) report(`${args.name}: pod spec sets ${key}: true; pods stay out of the node's namespaces.`);
     for (const v of spec.volumes ?? []) if (v?.hostPath) report(`${args.name}: volume ${v.name} mounts hostPath ${v.hostPath.path}; use a PVC, emptyDir or projected volume.`);
+    for (const { kind, name, c } of containersOf(spec)) {
+      for (const port of c.ports ?? []) if ((asNumber(port?.hostPort) ?? 0) > 0) report(`${args.name}: ${kind} ${name} binds hostPort ${port.hostPort}; expose it through a Service (a host port pins pods to nodes and bypasses NetworkPolicies).`);
+    }
   },
 });
 
-const secretNameDefaults = { secretNamePattern: SECRET_NAME_PATTERN };
-const CREDENTIAL_VALUE = [
-  /:\/\/[^:/\s@]+:[^@/\s]+@/, // scheme://user:password@host
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-  /(^|[\s;])(password|passwd|pwd)\s*=\s*[^\s;'"]+/i, // password=... in an ini / DSN
-  /SCRAM-SHA-256\$|"md5[0-9a-f]{32}"/, // PgBouncer userlist entries
-];
-
-/** Why a literal string value looks like a credential, or undefined. */
-export function credentialProblem(key: string, value: unknown, namePattern: RegExp): string | undefined {
-  if (typeof value !== "string" || value === "" || isUnknown(value)) return undefined;
-  if (namePattern.test(key)) return `${key} is named like a secret`;
-  if (CREDENTIAL_VALUE.some((re) => re.test(value))) return `${key} holds a credential (password, key or URL with user:password)`;
-  return undefined;
-}
+const secretDefaults = { ignoreKeys: [] as string[] };
 
 export const secretsNotInPlainText = resourceRule({
   name: "k8s-secrets-not-in-plaintext",
-  description: "Secrets live in Secrets: no credential in ConfigMap data or in a plain env `value` (use valueFrom.secretKeyRef).",
+  description: "Secrets live in Secrets: no credential (judged by value: known key formats, private keys, URL passwords, high-entropy strings; a secret-like name only lowers the bar) in ConfigMap data, inside its JSON, or in a plain env `value`.",
   types: [K.configMap, ...WORKLOAD_TYPES],
-  configSchema: schemaFrom(secretNameDefaults),
+  configSchema: schemaFrom(secretDefaults),
   validate: (props, args, report) => {
-    const re = new RegExp(configOf(args, secretNameDefaults).secretNamePattern, "i");
+    const { ignoreKeys } = configOf(args, secretDefaults);
     if (args.type === K.configMap) {
       for (const [k, v] of Object.entries({ ...(props.data ?? {}), ...(props.binaryData ?? {}) })) {
-        const problem = credentialProblem(k, v, re);
-        if (problem) report(`${args.name}: ConfigMap key ${problem}; put it in a Secret.`);
+        if (ignoreKeys.includes(k) || isUnknown(v)) continue;
+        for (const { path, problem } of secretsIn(k, v)) report(`${args.name}: ConfigMap key ${path} ${problem}; put it in a Secret.`);
       }
       return;
     }
     for (const { kind, name, c } of containersOf(podSpecOf(args.type, props))) {
       for (const e of c.env ?? []) {
-        if (e?.value === undefined) continue;
-        const problem = credentialProblem(e.name, e.value, re);
-        if (problem) report(`${args.name}: ${kind} ${name} env ${problem} as a literal value; use valueFrom.secretKeyRef.`);
+        if (e?.value === undefined || ignoreKeys.includes(e.name) || isUnknown(e.value)) continue;
+        for (const { path, problem } of secretsIn(e.name, e.value)) report(`${args.name}: ${kind} ${name} env ${path} ${problem} as a literal value; use valueFrom.secretKeyRef.`);
       }
     }
   },
@@ -338,6 +333,132 @@ export const pdbForMultiReplica = stackRule({
   },
 });
 
+// ---------------------------------------------------------------------------------------------------------
+// Pod Security Standards (restricted): capabilities added back, seccomp, read-only root filesystem.
+// ---------------------------------------------------------------------------------------------------------
+
+const capabilityDefaults = { allowedAdd: ["NET_BIND_SERVICE"], exempt: [] as string[] };
+export const noDangerousCapabilities = resourceRule({
+  name: "k8s-no-added-capabilities",
+  description: "Containers add back no Linux capability except NET_BIND_SERVICE (Pod Security Standards, restricted), in workloads or in Helm values.",
+  types: [...WORKLOAD_TYPES, ...HELM_TYPES],
+  configSchema: schemaFrom(capabilityDefaults),
+  validate: (props, args, report) => {
+    const { allowedAdd, exempt } = configOf(args, capabilityDefaults);
+    if (exempted(exempt, props, args.name)) return;
+    const bad = (add: unknown) => (Array.isArray(add) ? add : []).filter((c) => typeof c === "string" && !allowedAdd.includes(c.toUpperCase().replace(/^CAP_/, "")));
+    if ((HELM_TYPES as readonly string[]).includes(args.type)) {
+      walkValues(props.values ?? {}, (path, v) => {
+        if (path[path.length - 1] === "add" && path[path.length - 2] === "capabilities" && bad(v).length > 0) report(`${helmLabel(args)}: values ${path.join(".")} adds ${bad(v).join(", ")}; drop ALL and add nothing back.`);
+      });
+      return;
+    }
+    for (const { kind, name, c } of containersOf(podSpecOf(args.type, props))) {
+      const added = bad(c.securityContext?.capabilities?.add);
+      if (added.length > 0) report(`${args.name}: ${kind} ${name} adds capabilities ${added.join(", ")}; only ${allowedAdd.join(", ")} may be added back (${added.includes("SYS_ADMIN") ? "SYS_ADMIN is root on the node" : "each widens what a compromised container can do"}).`);
+    }
+  },
+});
+
+const SECCOMP_OK = ["RuntimeDefault", "Localhost"];
+export const seccompRuntimeDefault = resourceRule({
+  name: "k8s-seccomp-runtime-default",
+  description: "Every container runs under a seccomp profile: RuntimeDefault (or Localhost) at pod level or on each container, never Unconfined.",
+  types: [...WORKLOAD_TYPES],
+  configSchema: schemaFrom(exemptDefaults),
+  validate: (props, args, report) => {
+    if (exempted(configOf(args, exemptDefaults).exempt, props, args.name)) return;
+    const spec = podSpecOf(args.type, props);
+    const pod = spec?.securityContext?.seccompProfile?.type;
+    if (pod !== undefined && !SECCOMP_OK.includes(pod)) report(`${args.name}: pod seccompProfile.type is ${pod}; use RuntimeDefault.`);
+    for (const { kind, name, c } of containersOf(spec)) {
+      const own = c.securityContext?.seccompProfile?.type;
+      const effective = own ?? pod;
+      if (own !== undefined && !SECCOMP_OK.includes(own)) report(`${args.name}: ${kind} ${name} seccompProfile.type is ${own}; use RuntimeDefault.`);
+      else if (effective === undefined) report(`${args.name}: ${kind} ${name} has no seccomp profile; set securityContext.seccompProfile.type: RuntimeDefault on the pod.`);
+    }
+  },
+});
+
+export const readOnlyRootFilesystem = resourceRule({
+  name: "k8s-read-only-root-filesystem",
+  description: "Every container mounts its root filesystem read-only (securityContext.readOnlyRootFilesystem: true; writable paths are emptyDir volumes).",
+  types: [...WORKLOAD_TYPES],
+  configSchema: schemaFrom(exemptDefaults),
+  validate: (props, args, report) => {
+    if (exempted(configOf(args, exemptDefaults).exempt, props, args.name)) return;
+    for (const { kind, name, c } of containersOf(podSpecOf(args.type, props))) {
+      if (!isTrue(c.securityContext?.readOnlyRootFilesystem)) report(`${args.name}: ${kind} ${name} has a writable root filesystem; set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where it writes.`);
+    }
+  },
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// RBAC: workload service accounts bound to cluster-admin or wildcard roles.
+// ---------------------------------------------------------------------------------------------------------
+
+/** True when a role's rules grant every verb on every resource (or everything in some API group). */
+export function wildcardRole(rules: unknown): boolean {
+  return (Array.isArray(rules) ? rules : []).some((r: any) => (r?.verbs ?? []).includes("*") && ((r?.resources ?? []).includes("*") || (r?.nonResourceURLs ?? []).includes("*")));
+}
+
+const rbacDefaults = { exemptNamespaces: ["kube-system"], exemptSubjects: [] as string[] };
+export const noClusterAdminBindings = stackRule({
+  name: "k8s-no-admin-bindings",
+  description: "No RoleBinding or ClusterRoleBinding gives a workload service account (outside kube-system) cluster-admin, admin, or a role with verbs and resources \"*\".",
+  configSchema: schemaFrom(rbacDefaults),
+  validate: (args, report) => {
+    const { exemptNamespaces, exemptSubjects } = configOf(args, rbacDefaults);
+    const bindings = ofTypes(args.resources, [K.clusterRoleBinding, K.roleBinding]);
+    if (bindings.length === 0) return args.notApplicable("no role bindings");
+    const roles = ofTypes(args.resources, [K.clusterRole, K.role]);
+    for (const b of bindings) {
+      const ref = b.props.roleRef ?? {};
+      const roleName: string = ref.name;
+      const local = roles.find((r) => (r.props.metadata?.name ?? r.name) === roleName && (ref.kind === "ClusterRole" ? r.type === K.clusterRole : r.type === K.role));
+      const why = ["cluster-admin", "admin"].includes(roleName) && ref.kind === "ClusterRole" ? `the built-in ${roleName} role` : local && wildcardRole(local.props.rules) ? `${ref.kind} ${roleName}, which grants verbs "*" on resources "*"` : undefined;
+      if (!why) continue;
+      for (const s of b.props.subjects ?? []) {
+        const ns = s?.namespace ?? b.props.metadata?.namespace ?? "default";
+        const workloadSa = s?.kind === "ServiceAccount" && !exemptNamespaces.includes(ns) && !exemptSubjects.includes(`${ns}/${s.name}`);
+        const allSas = s?.kind === "Group" && typeof s.name === "string" && s.name.startsWith("system:serviceaccounts");
+        if (workloadSa || allSas) report(`${b.name}: binds ${s.kind === "Group" ? `group ${s.name}` : `service account ${ns}/${s.name}`} to ${why}; grant a Role with the verbs and resources it needs.`, b.urn);
+      }
+    }
+  },
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// LoadBalancer Services open to the internet without TLS.
+// ---------------------------------------------------------------------------------------------------------
+
+const LB = {
+  scheme: "service.beta.kubernetes.io/aws-load-balancer-scheme",
+  internal: "service.beta.kubernetes.io/aws-load-balancer-internal",
+  sslCert: "service.beta.kubernetes.io/aws-load-balancer-ssl-cert",
+  sslPorts: "service.beta.kubernetes.io/aws-load-balancer-ssl-ports",
+  sourceRanges: "service.beta.kubernetes.io/load-balancer-source-ranges",
+};
+
+export const loadBalancerServiceExposure = resourceRule({
+  name: "k8s-lb-service-restricted",
+  description: "An internet-facing LoadBalancer Service either restricts loadBalancerSourceRanges or terminates TLS on every port (aws-load-balancer-ssl-cert / ssl-ports).",
+  types: [K.service],
+  validate: (props, args, report) => {
+    if (props.spec?.type !== "LoadBalancer") return args.notApplicable("not a LoadBalancer Service");
+    const ann: Record<string, string> = props.metadata?.annotations ?? {};
+    if (ann[LB.scheme] === "internal" || isTrue(ann[LB.internal])) return;
+    const ranges: unknown[] = [...(props.spec?.loadBalancerSourceRanges ?? []), ...(ann[LB.sourceRanges] ?? "").split(",").map((x) => x.trim()).filter(Boolean)];
+    if (ranges.length > 0 && !internetExposure(ranges)) return;
+    const ports: any[] = props.spec?.ports ?? [];
+    const tlsPorts = (ann[LB.sslPorts] ?? "*").split(",").map((x) => x.trim());
+    const plain = ann[LB.sslCert] ? ports.filter((p) => !tlsPorts.includes("*") && !tlsPorts.includes(String(p?.port)) && !tlsPorts.includes(p?.name)) : ports;
+    if (plain.length === 0) return;
+    const open = ranges.length === 0 ? "no loadBalancerSourceRanges" : `loadBalancerSourceRanges open to the internet (${internetExposure(ranges)})`;
+    report(`${args.name}: internet-facing LoadBalancer with ${open} serves port${plain.length > 1 ? "s" : ""} ${plain.map((p) => p?.port).join(", ")} without TLS; add the ${LB.sslCert} annotation (ACM certificate) or restrict loadBalancerSourceRanges.`);
+  },
+});
+
 export const kubernetesRules: Rule[] = [
   noPrivileged,
   runAsNonRoot,
@@ -349,4 +470,9 @@ export const kubernetesRules: Rule[] = [
   noHostAccess,
   secretsNotInPlainText,
   pdbForMultiReplica,
+  noDangerousCapabilities,
+  seccompRuntimeDefault,
+  readOnlyRootFilesystem,
+  noClusterAdminBindings,
+  loadBalancerServiceExposure,
 ];

@@ -16,6 +16,7 @@ import {
   type PolicyResource,
   type Rule,
 } from "./kit";
+import { internetExposure } from "./cidr";
 import { CURRENT_CLOUDFRONT_TLS, LOAD_BALANCER_PATTERN, PUBLIC_LB_PORTS, REQUIRED_EKS_LOGS } from "./thresholds";
 
 export const T = {
@@ -29,6 +30,7 @@ export const T = {
   bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
   rdsInstance: "aws:rds/instance:Instance",
   rdsCluster: "aws:rds/cluster:Cluster",
+  rdsClusterInstance: "aws:rds/clusterInstance:ClusterInstance",
   replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
   cacheCluster: "aws:elasticache/cluster:Cluster",
   distribution: "aws:cloudfront/distribution:Distribution",
@@ -39,6 +41,17 @@ export const T = {
   launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
   instance: "aws:ec2/instance:Instance",
   kmsKey: "aws:kms/key:Key",
+  defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+  networkAcl: "aws:ec2/networkAcl:NetworkAcl",
+  networkAclRule: "aws:ec2/networkAclRule:NetworkAclRule",
+  defaultNetworkAcl: "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",
+  nodeGroup: "aws:eks/nodeGroup:NodeGroup",
+  ebsVolume: "aws:ebs/volume:Volume",
+  rdsParameterGroup: "aws:rds/parameterGroup:ParameterGroup",
+  rdsClusterParameterGroup: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+  bucketLogging: ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"],
+  trail: "aws:cloudtrail/trail:Trail",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
 } as const;
 
 export const BUCKET_TYPES = [T.bucket, T.bucketV2] as const;
@@ -195,8 +208,8 @@ export const rdsEncrypted = resourceRule({
 
 export const rdsNotPublic = resourceRule({
   name: "rds-not-public",
-  description: "RDS instances are not publicly accessible.",
-  types: [T.rdsInstance],
+  description: "RDS instances and Aurora cluster instances are not publicly accessible.",
+  types: [T.rdsInstance, T.rdsClusterInstance],
   validate: (props, args, report) => {
     if (isTrue(props.publiclyAccessible)) report(`${args.name}: publiclyAccessible is true; databases stay in private subnets (publiclyAccessible: false).`);
   },
@@ -240,6 +253,8 @@ export const elasticacheEncryption = resourceRule({
       return;
     }
     if (!isTrue(props.transitEncryptionEnabled)) report(`${args.name}: transitEncryptionEnabled is not true; clients must connect over TLS.`);
+    // "preferred" is the migration mode: the server accepts TLS and plaintext connections alike.
+    else if (props.transitEncryptionMode === "preferred") report(`${args.name}: transitEncryptionMode is "preferred", which still accepts plaintext connections; set "required".`);
     if (!isTrue(props.atRestEncryptionEnabled)) report(`${args.name}: atRestEncryptionEnabled is not true; encrypt the cache's data at rest.`);
     const hasToken = (typeof props.authToken === "string" && props.authToken !== "") || props.authTokenWo !== undefined;
     const hasRbac = Array.isArray(props.userGroupIds) && props.userGroupIds.length > 0;
@@ -288,13 +303,10 @@ const sgDefaults = { publicLoadBalancerPorts: PUBLIC_LB_PORTS.map(String), loadB
 
 interface Ingress { from?: number; to?: number; protocol?: string; cidrs: string[] }
 
-function openCidrs(cidrs: unknown[]): string[] {
-  return cidrs.filter((c): c is string => c === "0.0.0.0/0" || c === "::/0");
-}
 
 export const noOpenIngress = resourceRule({
   name: "sg-no-open-ingress",
-  description: "No security group ingress from 0.0.0.0/0 or ::/0, except ports 80/443 on load balancer security groups.",
+  description: "No security group ingress open to the internet (any CIDRs that together cover IPv4 or IPv6, or one wider than a private range), except ports 80/443 on load balancer security groups.",
   types: [T.securityGroup, T.securityGroupRule, T.ingressRule],
   configSchema: schemaFrom(sgDefaults),
   validate: (props, args, report) => {
@@ -312,13 +324,13 @@ export const noOpenIngress = resourceRule({
       rules.push({ from: asNumber(props.fromPort), to: asNumber(props.toPort), protocol: String(props.ipProtocol), cidrs: [props.cidrIpv4, props.cidrIpv6].filter(Boolean) });
     }
     for (const r of rules) {
-      const open = openCidrs(r.cidrs);
-      if (open.length === 0) continue;
+      const open = internetExposure(r.cidrs);
+      if (open === undefined) continue;
       const allPorts = r.protocol === "-1" || r.protocol === "all" || r.from === undefined;
       const portText = allPorts ? "all ports" : r.from === r.to ? `port ${r.from}` : `ports ${r.from}-${r.to}`;
       const webOnly = !allPorts && r.from === r.to && ports.includes(r.from!);
       if (webOnly && isLb) continue;
-      report(`${args.name}: ingress from ${open.join(", ")} on ${portText}${webOnly ? " on a security group that is not a load balancer's" : ""}; only load balancers may open ${ports.join("/")} to the internet.`);
+      report(`${args.name}: ingress open to the internet (${open}) on ${portText}${webOnly ? " on a security group that is not a load balancer's" : ""}; only load balancers may open ${ports.join("/")} to the internet.`);
     }
   },
 });
@@ -361,7 +373,7 @@ export const eksRestrictedEndpoint = resourceRule({
     if (vpc.endpointPublicAccess === false || vpc.endpointPublicAccess === "false") return;
     const cidrs: unknown[] = vpc.publicAccessCidrs ?? [];
     if (cidrs.length === 0) report(`${args.name}: the API endpoint is public to 0.0.0.0/0 (no publicAccessCidrs); list the CIDRs allowed or set endpointPublicAccess: false.`);
-    else if (openCidrs(cidrs).length > 0) report(`${args.name}: publicAccessCidrs include ${openCidrs(cidrs).join(", ")}; restrict the API endpoint to known CIDRs.`);
+    else if (internetExposure(cidrs)) report(`${args.name}: publicAccessCidrs are open to the internet (${internetExposure(cidrs)}); restrict the API endpoint to known CIDRs.`);
   },
 });
 

@@ -93,5 +93,8 @@ export const LOAD_BALANCER_PATTERN = "(^|[^a-z])(alb|nlb|elb|lb|load[- ]?balance
 /** EKS control-plane log types that must be on. */
 export const REQUIRED_EKS_LOGS = ["api", "audit", "authenticator"];
 
-/** Env var / ConfigMap key names that hold secrets. */
-export const SECRET_NAME_PATTERN = "(password|passwd|secret|token|api[-_]?key|private[-_]?key|credential|userlist|dsn|database[-_]?url|redis[-_]?url|connection[-_]?string)";
+/**
+ * Fewest instance types a SPOT node group may list: the config schema (infra/config.ts, spotInstanceTypes)
+ * refuses fewer for our own pools; the pack holds any node group to the same floor (a test keeps them equal).
+ */
+export const MIN_SPOT_INSTANCE_TYPES = 4;

@@ -49,8 +49,9 @@ async function build(over: Partial<CdnArgs> = {}) {
 }
 
 const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+// Production levels; whether the WAF is required is the stack's setting (prod enables it), not the component's.
 const mandatory = (resources: RegisteredResource[]) =>
-  runPolicies(resources, { config: loadPolicyConfig("prod").config }).violations.filter((v) => v.level === "mandatory").map((v) => `${v.policy} ${v.resource}: ${v.message}`);
+  runPolicies(resources, { config: loadPolicyConfig("prod", { environment: "production" }).config }).violations.filter((v) => v.level === "mandatory").map((v) => `${v.policy} ${v.resource}: ${v.message}`);
 const providerRegion = (resources: RegisteredResource[], r: RegisteredResource) =>
   resources.find((p) => p.type === "pulumi:providers:aws" && p.name === r.options.provider)?.inputs.region;
 

@@ -83,9 +83,11 @@ describe("MVP estimate (the staging tier)", () => {
     expect(line("cluster-workers", "aws:eks/nodeGroup:NodeGroup")).toBe(124.32);
     // 1 x g4dn.2xlarge x 730 x 0.752 = 548.96, + 1 x 100 x 0.08 = 8 -> 556.96
     expect(line("cluster-gpu", "aws:eks/nodeGroup:NodeGroup")).toBe(556.96);
-    // cluster = 73 + 1 + 76.74 + 124.32 + 556.96 = 832.02; network 36.50.
+    // control-plane log group, 90 days retention, assumed 5 GB/month: 5 x 0.50 = 2.50 + (5 x 90 / 30 = 15 GB kept) x 0.03 = 0.45 -> 2.95
+    expect(line("cluster-control-plane-logs", "aws:cloudwatch/logGroup:LogGroup")).toBe(2.95);
+    // cluster = 73 + 1 + 76.74 + 124.32 + 556.96 + 2.95 = 834.97; network 36.50.
     expect(est.byComponent.network).toBe(36.5);
-    expect(est.byComponent.cluster).toBe(832.02);
+    expect(est.byComponent.cluster).toBe(834.97);
   });
 
   it("prices the tier's data stores as sized once they are registered", () => {

@@ -133,3 +133,58 @@ describe("cost-monthly-budget", () => {
     expect(violations(C.monthlyBudget, [big], { "cost-monthly-budget": { monthlyBudgetUsd: 6000 } })).toEqual([]);
   });
 });
+
+describe("pricing what a plausible change adds", () => {
+  it("prices EBS volume types with their provisioned IOPS and throughput (arithmetic written out)", async () => {
+    const { priceEbs } = await import("../cost/estimate");
+    const usd = (v: Parameters<typeof priceEbs>[0]) => {
+      const p = priceEbs(v);
+      return "monthlyUsd" in p ? Math.round(p.monthlyUsd * 100) / 100 : p.unpriced;
+    };
+    // 16,384 GB x 0.125 = 2048 + 32,000 x 0.065 = 2080 + 32,000 x 0.0455 = 1456 -> 5584
+    expect(usd({ type: "io2", sizeGb: 16384, iops: 64000 })).toBe(5584);
+    // beyond 64k: 100,000 IOPS adds 36,000 x 0.032 = 1152 on top of the two lower tiers (3536) -> 4688 + 100 GB x 0.125
+    expect(usd({ type: "io2", sizeGb: 100, iops: 100000 })).toBe(4700.5);
+    // 500 GB x 0.125 = 62.5 + 10,000 x 0.065 = 650
+    expect(usd({ type: "io1", sizeGb: 500, iops: 10000 })).toBe(712.5);
+    // 1000 GB x 0.08 = 80 + (16,000 - 3,000) x 0.005 = 65 + (1000 - 125) MB/s x 0.04 = 35
+    expect(usd({ type: "gp3", sizeGb: 1000, iops: 16000, throughputMBps: 1000 })).toBe(180);
+    expect(usd({ type: "gp2", sizeGb: 100 })).toBe(10);
+    expect(usd({ type: "st1", sizeGb: 1000 })).toBe(45);
+    expect(usd({ type: "sc1", sizeGb: 1000 })).toBe(15);
+    expect(usd({ type: "io3", sizeGb: 10 })).toBe("EBS volume type io3 is not in the price table");
+  });
+
+  it("the budget rule sees a 16 TiB io2 volume with 64k IOPS", () => {
+    const vol: FakeResource = { type: "aws:ebs/volume:Volume", name: "scratch", component: "data", props: { availabilityZone: "us-east-1a", type: "io2", size: 16384, iops: 64000, encrypted: true } };
+    expect(violations(C.monthlyBudget, [vol])).toEqual([
+      "estimated monthly cost $5584.00 exceeds tier mvp's budget $1500 (largest: data $5584); shrink the stack or raise monthlyBudgetUsd in infra/tiers.ts.",
+    ]);
+  });
+
+  it("prices load balancers a Service or an alb Ingress group creates, once per group", async () => {
+    const { estimateCost } = await import("../cost/estimate");
+    const ing = (name: string, group?: string) => ({ type: "kubernetes:networking.k8s.io/v1:Ingress", name, inputs: { metadata: { annotations: group ? { "alb.ingress.kubernetes.io/group.name": group } : {} }, spec: { ingressClassName: "alb" } } });
+    const est = estimateCost([
+      ing("api", "public"), ing("admin", "public"), ing("solo"),
+      { type: "kubernetes:core/v1:Service", name: "nlb", inputs: { spec: { type: "LoadBalancer" } } },
+      { type: "kubernetes:core/v1:Service", name: "internal", inputs: { spec: { type: "ClusterIP" } } },
+    ]);
+    // three load balancers (group "public", "solo", the NLB) x 730 h x 0.0225 = 16.425 each
+    expect(est.lines.map((l) => [l.resource, l.monthlyUsd])).toEqual([["api", 16.43], ["solo", 16.43], ["nlb", 16.43]]);
+  });
+
+  it("cost-unpriced-resources reports an unpriced type of a costly family (advisory), not usage-billed or free types", () => {
+    const resources: FakeResource[] = [
+      { type: "aws:opensearch/domain:Domain", name: "search", props: { clusterConfig: { instanceType: "r6g.large.search" } } },
+      { type: "aws:rds/clusterInstance:ClusterInstance", name: "aurora-1", props: { instanceClass: "db.r6g.large", clusterIdentifier: "c" } },
+      { type: "aws:sns/topic:Topic", name: "alerts", props: {} },
+      { type: "aws:iam/role:Role", name: "role", props: {} },
+    ];
+    expect(violations(C.unpricedResources, resources)).toEqual([
+      "search (aws:opensearch/domain:Domain) is not in the cost estimate: not in the price model (may carry a charge); add its price to cost/prices.ts so the budget rule counts it.",
+      "aurora-1 (aws:rds/clusterInstance:ClusterInstance) is not in the cost estimate: not in the price model (may carry a charge); add its price to cost/prices.ts so the budget rule counts it.",
+    ]);
+    expect(C.unpricedResources.enforcementLevel).toBe("advisory");
+  });
+});

@@ -93,15 +93,15 @@ describe("container hardening rules", () => {
   it("k8s-secrets-not-in-plaintext catches a password env literal and credentials in a ConfigMap", () => {
     const c = container({ env: [{ name: "REDIS_PASSWORD", value: "hunter2" }, { name: "LOG_LEVEL", value: "info" }] });
     expect(check(Kr.secretsNotInPlainText, K.deployment, deployment(podSpec(c)), { name: "w" })).toEqual([
-      "w: container app env REDIS_PASSWORD is named like a secret as a literal value; use valueFrom.secretKeyRef.",
+      "w: container app env REDIS_PASSWORD is named like a secret and holds an opaque literal as a literal value; use valueFrom.secretKeyRef.",
     ]);
     expect(check(Kr.secretsNotInPlainText, K.configMap, { data: { "pgbouncer.ini": "[databases]\napp = host=db dbname=app", "settings.yaml": "level: info" } })).toEqual([]);
     expect(check(Kr.secretsNotInPlainText, K.configMap, { data: { DATABASE_URL: "postgres://app:pw@db:5432/app" } }, { name: "cm" })).toEqual([
-      "cm: ConfigMap key DATABASE_URL is named like a secret; put it in a Secret.",
+      "cm: ConfigMap key DATABASE_URL holds a URL with a password (scheme://user:password@host); put it in a Secret.",
     ]);
-    expect(check(Kr.secretsNotInPlainText, K.configMap, { data: { "app.ini": "dsn = postgres://app:pw@db/app" } }, { name: "cm" })[0]).toMatch(/holds a credential/);
+    expect(check(Kr.secretsNotInPlainText, K.configMap, { data: { "app.ini": "dsn = postgres://app:pw@db/app" } }, { name: "cm" })[0]).toMatch(/app.ini holds a URL with a password/);
     expect(check(Kr.secretsNotInPlainText, K.configMap, { data: { "users.txt": '"app" "SCRAM-SHA-256$4096:c2FsdA==$a:b"' } }, { name: "cm" })).toEqual([
-      "cm: ConfigMap key users.txt holds a credential (password, key or URL with user:password); put it in a Secret.",
+      "cm: ConfigMap key users.txt holds a PgBouncer userlist entry; put it in a Secret.",
     ]);
   });
 });

@@ -15,14 +15,14 @@ import type { RegisteredResource } from "../tools/program";
 import { named, runStackFile, runTier, type ProgramRun } from "./harness";
 import { fakeRegistered } from "./policy-args";
 
-/** The stack a tier is deployed as: staging runs mvp, every larger tier is production. */
-const envOf = (tier: TierName) => (tier === "mvp" ? "staging" : "prod");
+/** The environment a tier is deployed as: staging runs mvp, every larger tier is production. */
+const envOf = (tier: TierName) => (tier === "mvp" ? "staging" : "production");
 const mandatory = (r: PolicyReport) => r.violations.filter((v) => v.level === "mandatory").map((v) => `${v.policy} ${v.resource ?? "(stack)"}: ${v.message}`);
 
 describe.each(TIER_NAMES)("the real program, tier %s", (tier) => {
   it("passes every mandatory rule of the pack (with its environment's pack config)", async () => {
     const run = await runTier(tier, {}, { preview: false });
-    const { config } = loadPolicyConfig(envOf(tier));
+    const { config } = loadPolicyConfig(`test-${tier}`, { environment: envOf(tier), wafEnabled: false });
     const report = runPolicies(run.resources, { config });
     expect(report.rules).toHaveLength(ALL_RULES.length);
     expect(mandatory(report)).toEqual([]);
@@ -96,6 +96,48 @@ describe("the issue's 'done when' checks on a test program", () => {
   });
 });
 
+describe("the depth classes on the real prod program", () => {
+  let run: ProgramRun;
+  beforeAll(async () => {
+    run = await runStackFile("prod", { preview: false });
+  });
+  /** The mandatory violations of one rule after a change to a copy of the program's resources. */
+  const after = (rule: string, change: (resources: RegisteredResource[]) => void) => {
+    const resources = cloneResources(run);
+    change(resources);
+    return runPoliciesForStack(resources, "prod").violations.filter((v) => v.policy === rule && v.level === "mandatory").map((v) => v.resource);
+  };
+  const one = (resources: RegisteredResource[], type: string) => resources.find((r) => r.type === type)!;
+
+  it("a live key under an innocent env name in the API", () => {
+    expect(after("k8s-secrets-not-in-plaintext", (rs) => {
+      const api = rs.find((r) => r.type === K.deployment && r.name.startsWith("api"))!;
+      api.inputs.spec.template.spec.containers[0].env.push({ name: "FEATURE_BACKEND", value: "sk_live_51Habcdefghijklmnop1234" });
+    })).toEqual(["api-deployment"]);
+  });
+
+  it("an evicting maxmemory-policy on the Redis parameter group", () => {
+    expect(after("redis-noeviction", (rs) => {
+      one(rs, "aws:elasticache/parameterGroup:ParameterGroup").inputs.parameters[0].value = "allkeys-lru";
+    })).toEqual(["redis-params"]);
+  });
+
+  it("the node launch template's disk unencrypted, and a single-AZ primary on growth", () => {
+    expect(after("ebs-encrypted", (rs) => {
+      delete one(rs, T.launchTemplate).inputs.blockDeviceMappings[0].ebs.encrypted;
+    })).toEqual(["cluster-nodes"]);
+    expect(after("rds-multi-az-per-tier", (rs) => {
+      rs.find((r) => r.type === T.rdsInstance && r.name === "database-primary")!.inputs.multiAz = false;
+    })).toEqual(["database-primary"]);
+  });
+
+  it("the distribution without its web ACL while prod enables the WAF", () => {
+    expect(after("cloudfront-waf", (rs) => {
+      delete one(rs, "aws:cloudfront/distribution:Distribution").inputs.webAclId;
+    })).toEqual(["cdn-distribution"]);
+  });
+});
+
 describe("in-process runner", () => {
   let run: ProgramRun;
   beforeAll(async () => {
@@ -119,7 +161,7 @@ describe("in-process runner", () => {
     expect(report.advisoryViolations).toBe(1);
   });
 
-  it("takes enforcement levels per stack: the budget is advisory on staging, mandatory on prod, and a disabled rule does not run", () => {
+  it("takes enforcement levels from the stack's environment: the budget is advisory on staging, mandatory on prod, and a disabled rule does not run", () => {
     const levels = (stack: string) => Object.fromEntries(runPoliciesForStack([], stack).rules.map((r) => [r.name, r.level]));
     expect(levels("staging")["cost-monthly-budget"]).toBe("advisory");
     expect(levels("staging")["rds-deletion-protection"]).toBe("advisory");
@@ -149,7 +191,7 @@ describe("the plan", () => {
     const plan = buildPlanReport(await runStackFile("prod"));
     expect(plan.cost.totalUsd).toBeGreaterThan(0);
     expect(plan.cost.budgetUsd).toBe(20_000);
-    expect(plan.policy.configSource).toBe("policy/config/prod.json");
+    expect(plan.policy.configSource).toBe("policy/config/environments/production.json + finishthisidea:waf.enabled (true)");
     expect(plan.policy.mandatoryViolations).toBe(0);
     const json = JSON.parse(JSON.stringify(plan));
     expect(Object.keys(json.cost)).toEqual(["hoursPerMonth", "baseline", "lines", "unpriced", "byComponent", "totalUsd", "budgetUsd"]);

@@ -130,9 +130,9 @@ describe("security group rule", () => {
   });
   it("catches SSH from 0.0.0.0/0, all ports from ::/0, and 443 open on a non-LB group", () => {
     expect(check(S.noOpenIngress, T.securityGroup, { ingress: [{ fromPort: 22, toPort: 22, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }] }, { name: "bastion" })).toEqual([
-      "bastion: ingress from 0.0.0.0/0 on port 22; only load balancers may open 80/443 to the internet.",
+      "bastion: ingress open to the internet (0.0.0.0/0 covers all of IPv4) on port 22; only load balancers may open 80/443 to the internet.",
     ]);
-    expect(check(S.noOpenIngress, T.securityGroupRule, { type: "ingress", fromPort: 0, toPort: 0, protocol: "-1", ipv6CidrBlocks: ["::/0"] }, { name: "alb-all" })[0]).toMatch(/::\/0 on all ports/);
+    expect(check(S.noOpenIngress, T.securityGroupRule, { type: "ingress", fromPort: 0, toPort: 0, protocol: "-1", ipv6CidrBlocks: ["::/0"] }, { name: "alb-all" })[0]).toMatch(/::\/0 covers all of IPv6\) on all ports/);
     expect(check(S.noOpenIngress, T.ingressRule, { cidrIpv4: "0.0.0.0/0", fromPort: 443, toPort: 443, ipProtocol: "tcp" }, { name: "db-https" })[0]).toMatch(/not a load balancer's/);
   });
 });
@@ -151,7 +151,7 @@ describe("EKS rules", () => {
     expect(check(S.eksSecretsEncryption, T.eksCluster, { ...good, encryptionConfig: undefined })[0]).toMatch(/no encryptionConfig for "secrets"/);
     expect(check(S.eksControlPlaneLogging, T.eksCluster, { ...good, enabledClusterLogTypes: ["api"] })).toEqual(["subject: control-plane log types audit, authenticator are not enabled (enabledClusterLogTypes)."]);
     expect(check(S.eksRestrictedEndpoint, T.eksCluster, { vpcConfig: {} })[0]).toMatch(/public to 0\.0\.0\.0\/0/);
-    expect(check(S.eksRestrictedEndpoint, T.eksCluster, { vpcConfig: { publicAccessCidrs: ["0.0.0.0/0"] } })[0]).toMatch(/include 0\.0\.0\.0\/0/);
+    expect(check(S.eksRestrictedEndpoint, T.eksCluster, { vpcConfig: { publicAccessCidrs: ["0.0.0.0/0"] } })[0]).toMatch(/publicAccessCidrs are open to the internet \(0\.0\.0\.0\/0 covers all of IPv4\)/);
   });
 });
 

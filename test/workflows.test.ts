@@ -151,7 +151,8 @@ describe("pull requests", () => {
     expect(job.if).toContain("vars.AWS_ROLE_ARN != ''");
     const preview = usesStep(job, "pulumi/actions")!;
     expect(preview.with).toMatchObject({ command: "preview", policyPacks: "policy", "comment-on-pr": true });
-    expect(String(preview.with?.policyPackConfigs)).toContain("policy/config/");
+    expect(preview.with?.policyPackConfigs).toBe("policy-pack-config.json");
+    expect(job.steps.some((s: any) => typeof s.run === "string" && s.run.includes("tools/policy-config.ts \"${{ matrix.stack }}\" policy-pack-config.json"))).toBe(true);
     // Every step after the credentials check runs only when the token (or a backend) is there.
     const check = job.steps.findIndex((s) => s.id === "creds");
     expect(check).toBe(0);
@@ -173,7 +174,8 @@ describe("deploy on push to main", () => {
     expect(jobs).toHaveLength(1);
     const job = jobs[0];
     const up = usesStep(job, "pulumi/actions")!;
-    expect(up.with).toMatchObject({ command: "up", "stack-name": "staging", policyPacks: "policy", policyPackConfigs: "policy/config/staging.json" });
+    expect(up.with).toMatchObject({ command: "up", "stack-name": "staging", policyPacks: "policy", policyPackConfigs: "policy-pack-config.json" });
+    expect(job.steps.some((s: any) => s.run === "npx tsx tools/policy-config.ts staging policy-pack-config.json")).toBe(true);
     expect(job.concurrency).toEqual({ group: expect.stringContaining("staging"), "cancel-in-progress": false });
     expect(usesStep(job, "aws-actions/configure-aws-credentials")?.with?.["role-to-assume"]).toBe("${{ vars.AWS_ROLE_ARN }}");
   });

@@ -93,7 +93,7 @@ export function buildPlanReport(run: ProgramRun): PlanReport {
     components,
     resources: run.resources.map(maskSecrets),
     cost: { ...estimateCost(run.resources), budgetUsd: run.config.preset.monthlyBudgetUsd },
-    policy: runPoliciesForStack(run.resources, run.config.stack),
+    policy: runPoliciesForStack(run.resources, run.config.stack, { environment: run.config.environment, wafEnabled: run.config.waf.enabled }),
     rehearsal: rehearse(run.resources, run.config),
   };
 }

@@ -37,7 +37,7 @@ export const PROMOTED_KEYS: readonly PromotedKey[] = [
 
 /** Keys that are per environment and never copied between stacks (documentation and a guard in the tests). */
 export const NEVER_PROMOTED = [
-  "tier", "primaryRegion", "availabilityZones", "vpcCidr", "domain", "alertEmail", "alertHttpsEndpoint", "imageRegistry",
+  "tier", "environment", "primaryRegion", "availabilityZones", "vpcCidr", "domain", "alertEmail", "alertHttpsEndpoint", "imageRegistry",
   "clusterPublicAccessCidrs", "cloudflareAccountId", "r2LocationHint", "waf", "surgeMode", "costCenter", "overrides",
   "cloudflareApiToken", "kubeconfig",
 ].map((k) => `${CONFIG_NAMESPACE}:${k}`);

@@ -292,6 +292,8 @@ export class Database extends pulumi.ComponentResource {
       maintenanceWindow: POSTGRES.maintenanceWindow,
       copyTagsToSnapshot: true,
       deletionProtection: p.deletionProtection,
+      // Short-lived IAM tokens for people and jobs (break-glass, migrations); the apps keep their passwords.
+      iamDatabaseAuthenticationEnabled: true,
     };
 
     const primary = new aws.rds.Instance(`${name}-primary`, {
