@@ -125,7 +125,9 @@ export const TIERS: Record<TierName, TierPreset> = {
       allocatedStorageGb: 200,
       maxAllocatedStorageGb: 1_000,
       backupRetentionDays: 14,
-      crossRegionBackups: false,
+      // Replicas copy a bad migration within seconds; the backup copies in us-west-2 (the first replica region)
+      // let a region loss and a logical error be recovered together.
+      crossRegionBackups: true,
       maxConnections: 1_000,
       deletionProtection: true,
     },

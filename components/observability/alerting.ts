@@ -276,7 +276,8 @@ export class Alerting extends pulumi.ComponentResource {
         enableKeyRotation: true,
         deletionWindowInDays: 30,
         policy: accountId.apply((id) => keyPolicyDocument(id, region)),
-      }, o);
+      // Deleting the key makes every message still encrypted with it (undelivered alerts) unreadable.
+      }, { ...o, protect: true });
       const topic = new aws.sns.Topic(`${name}-topic-${region}`, { name: `${prefix}-alerts`, kmsMasterKeyId: key.arn }, o);
       new aws.sns.TopicPolicy(`${name}-topic-policy-${region}`, {
         arn: topic.arn,
