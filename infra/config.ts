@@ -11,7 +11,7 @@ import { KNOWN_REGIONS, TIERS, TIER_NAMES, type TierName, type TierPreset } from
 export const CONFIG_NAMESPACE = "finishthisidea";
 
 /** Keys whose values must be set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ["cloudflareApiToken", "kubeconfig"] as const;
+export const SECRET_KEYS = ["cloudflareApiToken", "kubeconfig", "slackWebhookUrl", "pagerdutyRoutingKey"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
 export class ConfigError extends Error {
@@ -77,6 +77,8 @@ const stackSchema = z.strictObject({
   domain: z.string({ error: "a DNS name such as example.com" }).regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, { error: "a DNS name such as example.com" }),
   alertEmail: z.email({ error: "an email address" }),
   alertHttpsEndpoint: z.url({ protocol: /^https$/, error: "an https:// URL" }).optional(),
+  /** Chat channel for warnings (with the secret slackWebhookUrl). */
+  slackChannel: z.string().regex(/^#[a-z0-9][a-z0-9_-]{0,79}$/, { error: "a Slack channel such as #ops-alerts" }).default("#ops-alerts"),
   imageRegistry: z.string().min(1).default("ghcr.io/finishthisidea"),
   imageTags: z.strictObject({ api: imageTag, worker: imageTag, ollama: imageTag }),
   ollamaModels: z.array(z.string().regex(/^[a-z0-9][a-z0-9._:-]*$/, { error: "a model name such as codellama or codellama:13b" })).min(1).default(["codellama"]),
@@ -96,7 +98,7 @@ export interface PlatformConfig extends StackSettings {
   project: string;
   stack: string;
   preset: TierPreset;
-  secrets: { cloudflareApiToken: pulumi.Output<string>; kubeconfig?: pulumi.Output<string> };
+  secrets: { cloudflareApiToken: pulumi.Output<string>; kubeconfig?: pulumi.Output<string>; slackWebhookUrl?: pulumi.Output<string>; pagerdutyRoutingKey?: pulumi.Output<string> };
 }
 
 /** Raw config as read from a stack: plain values by key (namespace stripped), secret values as secret Outputs. */
@@ -229,6 +231,11 @@ export function resolveConfig(raw: RawConfig, project: string, stack: string): P
     project,
     stack,
     preset: preset.data,
-    secrets: { cloudflareApiToken: raw.secrets.cloudflareApiToken!, kubeconfig: raw.secrets.kubeconfig },
+    secrets: {
+      cloudflareApiToken: raw.secrets.cloudflareApiToken!,
+      kubeconfig: raw.secrets.kubeconfig,
+      slackWebhookUrl: raw.secrets.slackWebhookUrl,
+      pagerdutyRoutingKey: raw.secrets.pagerdutyRoutingKey,
+    },
   };
 }

@@ -35,6 +35,7 @@ export function createObservability(ctx: PlatformContext, data: DataServices, wo
     alertTopicArn: alerting.topicArn,
     alertTopicKmsKeyArn: alerting.kmsKeyArn,
     oidc: ctx.cluster.oidc,
+    paging: { slackWebhookUrl: config.secrets.slackWebhookUrl, slackChannel: config.secrets.slackWebhookUrl ? config.slackChannel : undefined, pagerdutyRoutingKey: config.secrets.pagerdutyRoutingKey },
   }, { parent: ctx.parent, providers: [ctx.aws.get("observability"), ctx.cluster.provider] });
 
   return { outputs: { alertTopicArn: alerting.topicArn } };
