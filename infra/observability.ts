@@ -3,7 +3,7 @@
  * (Alerting), and kube-prometheus-stack with the SLO rules, scrapes and dashboards (Observability), with
  * Alertmanager publishing to the same topic the alarms use.
  */
-import { Alerting, Observability } from "../components/observability";
+import { Alerting, Audit, Observability } from "../components/observability";
 import { alarmThresholds } from "./alarm-thresholds";
 import { apiLoadBalancerName, type DataServices, type PlatformContext, type StackOutputs, type WorkloadServices } from "./contracts";
 import { SLOS } from "./slos";
@@ -37,6 +37,13 @@ export function createObservability(ctx: PlatformContext, data: DataServices, wo
     oidc: ctx.cluster.oidc,
     paging: { slackWebhookUrl: config.secrets.slackWebhookUrl, slackChannel: config.secrets.slackWebhookUrl ? config.slackChannel : undefined, pagerdutyRoutingKey: config.secrets.pagerdutyRoutingKey },
   }, { parent: ctx.parent, providers: [ctx.aws.get("observability"), ctx.cluster.provider] });
+
+  new Audit("audit", {
+    namePrefix: `${config.project}-${config.stack}`,
+    region: config.primaryRegion,
+    provider: ctx.aws.get("audit"),
+    alertTopicArn: alerting.topicArn,
+  }, { parent: ctx.parent });
 
   return { outputs: { alertTopicArn: alerting.topicArn } };
 }

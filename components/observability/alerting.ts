@@ -71,8 +71,21 @@ export function topicPolicyDocument(topicArn: string, accountId: string, region:
           StringEquals: { "aws:SourceAccount": accountId },
         },
       },
+      eventBridgeStatement("EventBridgeRulesPublish", "sns:Publish", topicArn, accountId, region),
     ],
   });
+}
+
+/** EventBridge rules of this account and region (GuardDuty findings, the restore check) may publish alerts. */
+function eventBridgeStatement(sid: string, action: string | string[], resource: string, accountId: string, region: string) {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { Service: "events.amazonaws.com" },
+    Action: action,
+    Resource: resource,
+    Condition: { ArnLike: { "aws:SourceArn": `arn:aws:events:${region}:${accountId}:rule/*` }, StringEquals: { "aws:SourceAccount": accountId } },
+  };
 }
 
 /**
@@ -97,6 +110,7 @@ export function keyPolicyDocument(accountId: string, region: string): string {
           StringEquals: { "aws:SourceAccount": accountId },
         },
       },
+      eventBridgeStatement("EventBridgeRulesEncrypt", ["kms:Decrypt", "kms:GenerateDataKey*"], "*", accountId, region),
     ],
   });
 }

@@ -1,5 +1,6 @@
 export type { AlarmEvaluation, AlarmThresholds } from "./alarms";
 export { Alerting, type AlertingArgs } from "./alerting";
+export { Audit, type AuditArgs } from "./audit";
 export { Observability, type ObservabilityArgs } from "./observability";
 export { METRICS, type BurnRateWindow, type QuantileTargets, type SloTable } from "./slo";
 export type { ServiceRef, WorkloadServices } from "./targets";
