@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { maxDbConnections } from "../components/k8s";
+import { LOG_RETENTION_DAYS } from "../components/observability";
 import { KNOWN_REGIONS, TIERS, TIER_NAMES, type TierName, type TierPreset } from "./tiers";
 
 export const CONFIG_NAMESPACE = "finishthisidea";
@@ -65,6 +66,7 @@ const presetSchema = z.strictObject({
   }),
   pgbouncer: z.strictObject({ replicas: int(1) }),
   storage: z.strictObject({ replicaRegions: regionList }),
+  logs: z.strictObject({ retentionDays: z.literal(LOG_RETENTION_DAYS, { error: `one of ${LOG_RETENTION_DAYS.join(", ")} (the retention periods CloudWatch Logs accepts)` }) }),
   monthlyBudgetUsd: z.number({ error: "a number of USD" }).positive({ error: "a positive number of USD" }),
 });
 

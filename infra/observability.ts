@@ -3,9 +3,10 @@
  * (Alerting), and kube-prometheus-stack with the SLO rules, scrapes and dashboards (Observability), with
  * Alertmanager publishing to the same topic the alarms use.
  */
-import { Alerting, Audit, Observability } from "../components/observability";
+import { Alerting, Audit, LogShipping, Observability } from "../components/observability";
 import { alarmThresholds } from "./alarm-thresholds";
 import { apiLoadBalancerName, type DataServices, type PlatformContext, type StackOutputs, type WorkloadServices } from "./contracts";
+import { STACK_NAMESPACES } from "./output-names";
 import { SLOS } from "./slos";
 
 export function createObservability(ctx: PlatformContext, data: DataServices, workloads: WorkloadServices): { outputs: StackOutputs } {
@@ -37,6 +38,15 @@ export function createObservability(ctx: PlatformContext, data: DataServices, wo
     oidc: ctx.cluster.oidc,
     paging: { slackWebhookUrl: config.secrets.slackWebhookUrl, slackChannel: config.secrets.slackWebhookUrl ? config.slackChannel : undefined, pagerdutyRoutingKey: config.secrets.pagerdutyRoutingKey },
   }, { parent: ctx.parent, providers: [ctx.aws.get("observability"), ctx.cluster.provider] });
+
+  new LogShipping("logging", {
+    clusterName: `${config.project}-${config.stack}`,
+    region: config.primaryRegion,
+    namespaces: [...new Set([...Object.keys(STACK_NAMESPACES), ...Object.values(workloads.addonNamespaces)])],
+    retentionDays: p.logs.retentionDays,
+    provider: ctx.aws.get("logging"),
+    oidc: ctx.cluster.oidc,
+  }, { parent: ctx.parent, providers: [ctx.cluster.provider] });
 
   new Audit("audit", {
     namePrefix: `${config.project}-${config.stack}`,

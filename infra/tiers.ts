@@ -72,6 +72,10 @@ export interface TierPreset {
     /** Regions that receive a replica of the primary region's bucket (never the primary region). */
     replicaRegions: string[];
   };
+  logs: {
+    /** Days CloudWatch Logs keeps pod and node logs (one of the values CloudWatch accepts). */
+    retentionDays: number;
+  };
   /** Monthly budget in USD for the baseline footprint. */
   monthlyBudgetUsd: number;
 }
@@ -105,6 +109,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     redis: { nodeType: "cache.t3.medium", clusterMode: false, shards: 1, replicasPerShard: 0, snapshotRetentionDays: 1 },
     pgbouncer: { replicas: 2 },
     storage: { replicaRegions: ["us-west-2"] },
+    logs: { retentionDays: 14 },
     monthlyBudgetUsd: 1_500,
   },
   growth: {
@@ -134,6 +139,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     redis: { nodeType: "cache.r6g.large", clusterMode: true, shards: 3, replicasPerShard: 1, snapshotRetentionDays: 7 },
     pgbouncer: { replicas: 3 },
     storage: { replicaRegions: ["us-west-2", "eu-west-1"] },
+    logs: { retentionDays: 30 },
     monthlyBudgetUsd: 20_000,
   },
   scale: {
@@ -161,6 +167,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     redis: { nodeType: "cache.r6g.xlarge", clusterMode: true, shards: 6, replicasPerShard: 1, snapshotRetentionDays: 14 },
     pgbouncer: { replicas: 6 },
     storage: { replicaRegions: ["us-west-2", "eu-west-1", "ap-southeast-1"] },
+    logs: { retentionDays: 90 },
     monthlyBudgetUsd: 65_000,
   },
   enterprise: {
@@ -188,6 +195,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     redis: { nodeType: "cache.r6g.2xlarge", clusterMode: true, shards: 12, replicasPerShard: 2, snapshotRetentionDays: 35 },
     pgbouncer: { replicas: 10 },
     storage: { replicaRegions: ["us-west-2", "eu-west-1", "ap-southeast-1"] },
+    logs: { retentionDays: 365 },
     monthlyBudgetUsd: 210_000,
   },
 };
