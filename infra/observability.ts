@@ -3,6 +3,7 @@
  * (Alerting), and kube-prometheus-stack with the SLO rules, scrapes and dashboards (Observability), with
  * Alertmanager publishing to the same topic the alarms use.
  */
+import { RestoreCheck } from "../components/data";
 import { Alerting, Audit, LogShipping, Observability } from "../components/observability";
 import { alarmThresholds } from "./alarm-thresholds";
 import { apiLoadBalancerName, type DataServices, type PlatformContext, type StackOutputs, type WorkloadServices } from "./contracts";
@@ -46,6 +47,20 @@ export function createObservability(ctx: PlatformContext, data: DataServices, wo
     retentionDays: p.logs.retentionDays,
     provider: ctx.aws.get("logging"),
     oidc: ctx.cluster.oidc,
+  }, { parent: ctx.parent, providers: [ctx.cluster.provider] });
+
+  new RestoreCheck("restore-check", {
+    region: config.primaryRegion,
+    provider: ctx.aws.get("restore-check"),
+    oidc: ctx.cluster.oidc,
+    database: {
+      instanceId: db.primaryInstanceId,
+      ...db.restoreTarget,
+      databaseName: db.databaseName,
+      username: db.username,
+      password: db.password,
+    },
+    alertTopicArn: alerting.topicArn,
   }, { parent: ctx.parent, providers: [ctx.cluster.provider] });
 
   new Audit("audit", {

@@ -28,6 +28,7 @@ function fakeData(clusterMode: boolean, maxConnections: number): DataServices {
       writerHost: pulumi.output("db.abc.us-east-1.rds.amazonaws.com"), port: 5432, databaseName: "finishthisidea", username: "app",
       password: pulumi.secret("p@ss/word"), maxConnections, readerHosts: {}, primaryInstanceId: pulumi.output("db"), replicaInstanceIds: [],
       replicaInstanceIdsByRegion: {},
+      restoreTarget: { subnetGroupName: pulumi.output("db-subnets"), securityGroupId: pulumi.output("sg-db"), kmsKeyArn: pulumi.output("arn:aws:kms:us-east-1:123456789012:key/db") },
     },
     redis: { host: pulumi.output("clustercfg.redis.abc.cache.amazonaws.com"), port: 6379, clusterMode, tls: true, authToken: pulumi.secret("redis-auth-token"), replicationGroupId: pulumi.output("redis") },
     storage: {
