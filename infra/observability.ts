@@ -50,6 +50,7 @@ export function createObservability(ctx: PlatformContext, data: DataServices, wo
   }, { parent: ctx.parent, providers: [ctx.cluster.provider] });
 
   new RestoreCheck("restore-check", {
+    namePrefix: `${config.project}-${config.stack}`,
     region: config.primaryRegion,
     provider: ctx.aws.get("restore-check"),
     oidc: ctx.cluster.oidc,

@@ -91,6 +91,7 @@ describe("RestoreCheck", () => {
       const provider = new aws.Provider("aws-restore-check-us-east-1", { region: "us-east-1" }, { parent });
       const k8sProvider = new k8s.Provider("k8s", { kubeconfig: "{}" }, { parent });
       return new RestoreCheck("restore-check", {
+        namePrefix: "finishthisidea-prod",
         region: "us-east-1",
         provider,
         oidc: { providerArn: "arn:aws:iam::123456789012:oidc-provider/x", issuerUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/X" },
@@ -112,7 +113,7 @@ describe("RestoreCheck", () => {
   });
 
   it("alarms when a run fails and when no run reported for two days", () => {
-    expect(find(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "restore-check-failed").inputs).toMatchObject({ metricName: "RestoreCheckSuccess", statistic: "Minimum", threshold: 1, comparisonOperator: "LessThanThreshold", treatMissingData: "notBreaching" });
+    expect(find(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "restore-check-failed").inputs).toMatchObject({ name: "finishthisidea-prod-restore-check-failed", metricName: "RestoreCheckSuccess", statistic: "Minimum", threshold: 1, comparisonOperator: "LessThanThreshold", treatMissingData: "notBreaching" });
     expect(find(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "restore-check-stale").inputs).toMatchObject({ statistic: "SampleCount", evaluationPeriods: 2, datapointsToAlarm: 2, treatMissingData: "breaching", period: 86400 });
   });
 });

@@ -86,6 +86,8 @@ export function restoreCheckPolicy(region: string, accountId: string, dbInstance
 }
 
 export interface RestoreCheckArgs {
+  /** Prefix of the alarm names (the stack's alarm prefix, e.g. `finishthisidea-prod`). */
+  namePrefix: string;
   region: string;
   provider: aws.Provider;
   oidc?: ClusterOidc;
@@ -201,6 +203,7 @@ export class RestoreCheck extends pulumi.ComponentResource {
     const metric = { namespace: RESTORE_CHECK.namespace, metricName: RESTORE_CHECK.successMetric, dimensions: { DBInstanceIdentifier: db.instanceId }, period: 86_400 };
     const failed = new aws.cloudwatch.MetricAlarm(`${name}-failed`, {
       ...metric,
+      name: `${args.namePrefix}-restore-check-failed`,
       alarmDescription: "The daily restore of the latest automated snapshot failed. Runbook: docs/runbooks/restore-database.md",
       statistic: "Minimum",
       comparisonOperator: "LessThanThreshold",
@@ -213,6 +216,7 @@ export class RestoreCheck extends pulumi.ComponentResource {
     // No report for two days: the job is not running (suspended, failing to start, role broken).
     const stale = new aws.cloudwatch.MetricAlarm(`${name}-stale`, {
       ...metric,
+      name: `${args.namePrefix}-restore-check-stale`,
       alarmDescription: "No restore check has reported for two days. Runbook: docs/runbooks/restore-database.md",
       statistic: "SampleCount",
       comparisonOperator: "LessThanThreshold",
