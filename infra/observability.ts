@@ -3,8 +3,7 @@
  * (Alerting), and kube-prometheus-stack with the SLO rules, scrapes and dashboards (Observability), with
  * Alertmanager publishing to the same topic the alarms use.
  */
-import { RestoreCheck } from "../components/data";
-import { Alerting, Audit, LogShipping, Observability } from "../components/observability";
+import { Alerting, Audit, LogShipping, Observability, RestoreCheck } from "../components/observability";
 import { alarmThresholds } from "./alarm-thresholds";
 import { apiLoadBalancerName, type DataServices, type PlatformContext, type StackOutputs, type WorkloadServices } from "./contracts";
 import { STACK_NAMESPACES } from "./output-names";

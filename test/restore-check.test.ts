@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { RESTORE_CHECK, RestoreCheck, restoreCheckPolicy, restoreCheckScript } from "../components/data/restore-check";
+import { RESTORE_CHECK, RestoreCheck, restoreCheckPolicy, restoreCheckScript } from "../components/observability/restore-check";
 import type { RegisteredResource } from "../tools/program";
 import { find, runComponent } from "./component-harness";
 import { k8sSchemaProblems } from "./k8s-schema";

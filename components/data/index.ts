@@ -1,3 +1,2 @@
 export { Database, postgresUrl, replicaPlan, type DatabaseArgs, type DatabaseEndpoints, type DatabaseSizing } from "./database";
-export { RESTORE_CHECK, RestoreCheck, type RestoreCheckArgs } from "./restore-check";
 export { REDIS, RedisCluster, redisTopology, type RedisClusterArgs, type RedisEndpoints, type RedisSizing } from "./redis";

@@ -116,7 +116,7 @@ export class RestoreCheck extends pulumi.ComponentResource {
   constructor(name: string, args: RestoreCheckArgs, opts?: pulumi.ComponentResourceOptions) {
     const schedule = args.schedule ?? RESTORE_CHECK.schedule;
     if (schedule.trim().split(/\s+/).length !== 5) throw new Error(`RestoreCheck ${name}: schedule ${JSON.stringify(schedule)} must be a 5-field cron expression such as "30 5 * * *"`);
-    super("finishthisidea:data:RestoreCheck", name, {}, opts);
+    super("finishthisidea:observability:RestoreCheck", name, {}, opts);
     const child = { parent: this };
     const inAws = { ...child, provider: args.provider };
     const nsName = args.namespace ?? "restore-check";
