@@ -81,7 +81,9 @@ const FREE_PREFIXES = [
   "aws:eks/addon:", "aws:eks/accessEntry:", "aws:eks/accessPolicyAssociation:", "aws:eks/podIdentityAssociation:",
   "aws:s3/bucketPublicAccessBlock:", "aws:s3/bucketServerSideEncryptionConfiguration", "aws:s3/bucketVersioning",
   "aws:s3/bucketLifecycleConfiguration", "aws:s3/bucketPolicy:", "aws:s3/bucketOwnershipControls:", "aws:s3/bucketCorsConfiguration",
-  "aws:s3/bucketLogging", "aws:s3/bucketNotification:", "aws:s3/bucketAcl",
+  "aws:s3/bucketLogging", "aws:s3/bucketNotification:", "aws:s3/bucketAcl", "aws:s3/bucketObjectLockConfiguration:",
+  // EventBridge rules on AWS service events (GuardDuty findings, spot notices) and their targets are free.
+  "aws:cloudwatch/eventRule:", "aws:cloudwatch/eventTarget:",
   "aws:rds/subnetGroup:", "aws:rds/parameterGroup:", "aws:rds/clusterParameterGroup:", "aws:elasticache/subnetGroup:", "aws:elasticache/parameterGroup:",
   "aws:kms/alias:", "aws:acm/certificate", "aws:sns/topicSubscription:", "aws:sns/topicPolicy:", "aws:cloudfront/originAccessControl:",
   "aws:cloudfront/cachePolicy:", "aws:cloudfront/originRequestPolicy:", "aws:cloudfront/responseHeadersPolicy:",
@@ -98,6 +100,13 @@ const USAGE_PRICED: Record<string, string> = {
   "aws:sns/topic:Topic": "SNS is billed per request/notification; volume unknown",
   "cloudflare:index/r2Bucket:R2Bucket": "R2 is billed per GB stored and per operation; volume unknown",
   "aws:wafv2/webAcl:WebAcl": "WAF is billed per web ACL, per rule and per million requests; not in the price table",
+  // https://aws.amazon.com/cloudtrail/pricing/ (2026-01): the first copy of management events is free.
+  "aws:cloudtrail/trail:Trail": "CloudTrail: the account's first trail of management events is free (assumed: this is it); data events $0.10 per 100k; log files billed as S3 storage",
+  // https://aws.amazon.com/guardduty/pricing/ (2026-01): billed on the volume analysed, with a 30-day free trial.
+  "aws:guardduty/detector:Detector": "GuardDuty is billed per million CloudTrail management events analysed (~$4 per million in us-east-1) after a 30-day trial; volume unknown",
+  "aws:guardduty/detectorFeature:DetectorFeature": "GuardDuty EKS audit-log and RDS login protection are billed per million events analysed; volume unknown",
+  // https://aws.amazon.com/rds/pricing/ (backup storage, cross-region copies), 2026-01.
+  "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": "backup copies in the second region: snapshot storage (~$0.095/GB-month) plus cross-region transfer ($0.02/GB); size unknown",
 };
 
 function money(n: number): number {

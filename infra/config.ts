@@ -18,13 +18,14 @@ import {
   type Problem,
 } from "./config-checks";
 import { describeIssues, ourWords, show } from "./config-messages";
+import { LOG_RETENTION_DAYS } from "../components/observability";
 import { KNOWN_REGIONS, TIERS, TIER_NAMES, type TierName, type TierPreset } from "./tiers";
 
 /** The project's name in Pulumi.yaml, for code that names keys without reading it (promotion); a test keeps them equal. */
 export const CONFIG_NAMESPACE = "finishthisidea";
 
 /** Keys whose values must be set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ["cloudflareApiToken", "kubeconfig", "openaiApiKey", "anthropicApiKey"] as const;
+export const SECRET_KEYS = ["cloudflareApiToken", "kubeconfig", "openaiApiKey", "anthropicApiKey", "slackWebhookUrl", "pagerdutyRoutingKey"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
 
 export class ConfigError extends Error {
@@ -113,6 +114,7 @@ const presetSchema = z.strictObject({
     limits: z.strictObject({ memory: quantity }),
     storageGi: int(10),
   }),
+  logs: z.strictObject({ retentionDays: z.literal(LOG_RETENTION_DAYS, { error: `one of ${LOG_RETENTION_DAYS.join(", ")} (the retention periods CloudWatch Logs accepts)` }) }),
   monthlyBudgetUsd: z.number({ error: "a number of USD" }).positive({ error: "a positive number of USD" }),
 });
 
@@ -132,6 +134,8 @@ const stackSchema = z.strictObject({
   domain: z.string({ error: "a DNS name such as example.com" }).regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, { error: "a DNS name such as example.com" }),
   alertEmail: z.email({ error: "an email address" }),
   alertHttpsEndpoint: z.url({ protocol: /^https$/, error: "an https:// URL" }).optional(),
+  /** Chat channel for warnings (with the secret slackWebhookUrl). */
+  slackChannel: z.string({ error: "a Slack channel such as #ops-alerts" }).regex(/^#[a-z0-9][a-z0-9_-]{0,79}$/, { error: "a Slack channel such as #ops-alerts" }).default("#ops-alerts"),
   imageRegistry: text("ghcr.io/finishthisidea").default("ghcr.io/finishthisidea"),
   imageTags: z.strictObject({ api: imageTag, worker: imageTag, ollama: imageTag }, { error: "a mapping with api, worker and ollama image tags" }),
   ollamaModels: z
@@ -171,6 +175,9 @@ export interface PlatformConfig extends StackSettings {
     /** Cloud LLM keys; absent means the workers run Ollama-only (or drop that provider's routes). */
     openaiApiKey?: pulumi.Output<string>;
     anthropicApiKey?: pulumi.Output<string>;
+    /** Paging channels beside SNS. */
+    slackWebhookUrl?: pulumi.Output<string>;
+    pagerdutyRoutingKey?: pulumi.Output<string>;
   };
 }
 
@@ -310,6 +317,8 @@ export function resolveConfig(raw: RawConfig, project: string, stack: string): P
       kubeconfig: raw.secrets.kubeconfig,
       openaiApiKey: raw.secrets.openaiApiKey,
       anthropicApiKey: raw.secrets.anthropicApiKey,
+      slackWebhookUrl: raw.secrets.slackWebhookUrl,
+      pagerdutyRoutingKey: raw.secrets.pagerdutyRoutingKey,
     },
   };
 }

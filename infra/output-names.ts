@@ -40,5 +40,6 @@ export const STACK_NAMESPACES = {
   ollama: 'StatefulSet "ollama"',
   monitoring: "kube-prometheus-stack",
   keda: "KEDA",
-  "kube-system": "cluster add-ons",
+  "kube-system": "cluster add-ons, Fluent Bit (aws-for-fluent-bit)",
+  "restore-check": 'CronJob "restore-check" (daily restore of the latest snapshot)',
 } as const;

@@ -111,6 +111,10 @@ export interface TierPreset {
   };
   /** Prometheus (kube-prometheus-stack) on the system pool: requests, memory limit, volume per replica. */
   prometheus: { requests: { cpu: string; memory: string }; limits: { memory: string }; storageGi: number };
+  logs: {
+    /** Days CloudWatch Logs keeps pod and node logs (one of the values CloudWatch accepts). */
+    retentionDays: number;
+  };
   /** Monthly budget in USD for the baseline footprint. */
   monthlyBudgetUsd: number;
 }
@@ -199,6 +203,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     // 500m / 1536Mi request, 2560Mi limit, 50 GiB (was 1 CPU / 4Gi / 8Gi / 100 GiB): a t3.medium system node has
     // ~3 GiB allocatable, so a 4Gi request never scheduled; MVP's few hundred series fit well under 1.5 GiB.
     prometheus: { requests: { cpu: "500m", memory: "1536Mi" }, limits: { memory: "2560Mi" }, storageGi: 50 },
+    logs: { retentionDays: 14 },
     monthlyBudgetUsd: 1_500,
   },
   growth: {
@@ -223,7 +228,9 @@ export const TIERS: Record<TierName, TierPreset> = {
       allocatedStorageGb: 200,
       maxAllocatedStorageGb: 1_000,
       backupRetentionDays: 14,
-      crossRegionBackups: false,
+      // Replicas copy a bad migration within seconds; the backup copies in us-west-2 (the first replica region)
+      // let a region loss and a logical error be recovered together.
+      crossRegionBackups: true,
       maxConnections: 1_000,
       statementTimeoutMs: 60_000,
       idleInTransactionTimeoutMs: 30_000,
@@ -233,6 +240,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     pgbouncer: { replicas: 3 },
     storage: { replicaRegions: ["us-west-2", "eu-west-1"] },
     prometheus: PROMETHEUS,
+    logs: { retentionDays: 30 },
     monthlyBudgetUsd: 20_000,
   },
   scale: {
@@ -269,6 +277,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     pgbouncer: { replicas: 6 },
     storage: { replicaRegions: ["us-west-2", "eu-west-1", "ap-southeast-1"] },
     prometheus: PROMETHEUS,
+    logs: { retentionDays: 90 },
     monthlyBudgetUsd: 65_000,
   },
   enterprise: {
@@ -302,6 +311,7 @@ export const TIERS: Record<TierName, TierPreset> = {
     pgbouncer: { replicas: 10 },
     storage: { replicaRegions: ["us-west-2", "eu-west-1", "ap-southeast-1"] },
     prometheus: PROMETHEUS,
+    logs: { retentionDays: 365 },
     monthlyBudgetUsd: 210_000,
   },
 };

@@ -171,6 +171,7 @@ describe("Alerting wiring (growth)", () => {
     for (const region of regions) {
       const topic = find(resources, "aws:sns/topic:Topic", `alerting-topic-${region}`).inputs;
       expect(topic.kmsMasterKeyId).toMatch(new RegExp(`:alerting-key-${region}$`));
+      expect(find(resources, "aws:kms/key:Key", `alerting-key-${region}`).options.protect, `alerting-key-${region}`).toBe(true);
       expect(topic.name).toBe("finishthisidea-test-growth-alerts");
       expect(find(resources, SUBSCRIPTION, `alerting-email-${region}`).inputs).toMatchObject({ protocol: "email", endpoint: configFor("growth").alertEmail });
       expect(find(resources, SUBSCRIPTION, `alerting-https-${region}`).inputs).toMatchObject({ protocol: "https", endpoint: "https://events.pagerduty.com/integration/abc/enqueue" });

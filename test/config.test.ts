@@ -91,6 +91,17 @@ describe("resolveConfig", () => {
     expect(problems.some((p) => p.startsWith("finishthisidea:cloudflareApiToken: got nothing"))).toBe(true);
   });
 
+  it("takes the paging webhook and routing key only as secrets, and a Slack channel name", async () => {
+    const problems = problemsFor({ slackWebhookUrl: "https://hooks.slack.com/services/x", pagerdutyRoutingKey: "abc", slackChannel: "ops alerts" });
+    expect(problems).toContain("finishthisidea:slackWebhookUrl: is set in plain text; set it with `pulumi config set --secret slackWebhookUrl ...`");
+    expect(problems).toContain("finishthisidea:pagerdutyRoutingKey: is set in plain text; set it with `pulumi config set --secret pagerdutyRoutingKey ...`");
+    expect(problems).toContain('finishthisidea:slackChannel: got "ops alerts"; expected a Slack channel such as #ops-alerts');
+    const config = resolveConfig(rawConfigWith({}, { slackWebhookUrl: pulumi.secret("https://hooks.slack.com/services/x"), pagerdutyRoutingKey: pulumi.secret("k") }), "finishthisidea", "t");
+    expect(config.slackChannel).toBe("#ops-alerts");
+    expect(await pulumi.isSecret(config.secrets.slackWebhookUrl!)).toBe(true);
+    expect(await pulumi.isSecret(config.secrets.pagerdutyRoutingKey!)).toBe(true);
+  });
+
   it("keeps secret values as secret Outputs", async () => {
     const config = resolveConfig(rawConfigWith({}), "finishthisidea", "t");
     expect(await pulumi.isSecret(config.secrets.cloudflareApiToken)).toBe(true);

@@ -250,6 +250,27 @@ describe("Observability options", () => {
     expect(await k8sSchemaProblems(resources)).toEqual([]);
   });
 
+  it("pages through PagerDuty and chats on Slack with credentials in a Secret mounted into Alertmanager, kept secret", async () => {
+    const paging = { slackWebhookUrl: pulumi.secret("https://hooks.slack.com/services/T0/B0/x"), slackChannel: "#ops-alerts", pagerdutyRoutingKey: pulumi.secret("0123456789abcdef0123456789abcdef") };
+    const { resources } = await build(baseArgs({ paging }));
+    const secret = find(resources, "kubernetes:core/v1:Secret", "observability-alertmanager-paging");
+    expect(secret.inputs.metadata).toMatchObject({ name: "alertmanager-paging", namespace: MONITORING_NAMESPACE });
+    // The k8s SDK lifts a Secret's stringData into one secret Output.
+    expect(secret.secretInputs).toEqual(["stringData"]);
+    expect(find(resources, RELEASE, "observability-kube-prometheus-stack").secretInputs).toEqual([]);
+    const am = values(resources).alertmanager;
+    expect(am.alertmanagerSpec.secrets).toEqual(["alertmanager-paging"]);
+    expect(am.config.receivers.map((r: any) => r.name)).toEqual(["null", "sns", "pagerduty", "slack"]);
+    expect(JSON.stringify(am)).not.toContain("hooks.slack.com");
+    expect(find(resources, RELEASE, "observability-kube-prometheus-stack").options.dependsOn).toContain("observability-alertmanager-paging");
+    // Without channels: no Secret, nothing mounted.
+    const bare = await build(baseArgs());
+    expect(bare.resources.filter((r) => r.name === "observability-alertmanager-paging")).toEqual([]);
+    expect(values(bare.resources).alertmanager.alertmanagerSpec.secrets).toBeUndefined();
+    await expect(build(baseArgs({ paging: { slackChannel: "#ops" } }))).rejects.toThrow(/paging.slackChannel is set but paging.slackWebhookUrl is not/);
+    await expect(build(baseArgs({ paging: { slackWebhookUrl: "https://hooks.slack.com/x", slackChannel: "Ops" } }))).rejects.toThrow(/slack.channel "Ops" must be a channel name/);
+  });
+
   it("registers in a preview, where the topic ARN is not known yet", async () => {
     const { resources } = await runComponent((parent) => {
       const k8sProvider = new k8s.Provider("k8s", { kubeconfig: "{}" }, { parent });

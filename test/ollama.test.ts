@@ -128,7 +128,11 @@ describe("OllamaCluster", () => {
     const c = s.inputs.spec.template.spec.containers[0];
     expect(c.volumeMounts).toContainEqual({ name: "models", mountPath: "/root/.ollama" });
     expect(s.options.protect).toBe(true);
-    expect(s.inputs.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Delete" });
+    // Volumes survive scale-down, a deleted claim and a deleted StatefulSet (models take long to pull again).
+    expect(s.inputs.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
+    const sc = find(resources, "kubernetes:storage.k8s.io/v1:StorageClass", "ollama-storage-class");
+    expect(sc.inputs.reclaimPolicy).toBe("Retain");
+    expect(sc.options.deleteBeforeReplace).toBe(true);
   });
 
   it("runs the tier's replicas in parallel on GPU nodes with one GPU each and the plan's resources", () => {

@@ -34,7 +34,8 @@ describe("every tier meets RPO < 1 h and RTO < 4 h", () => {
     expect(targetMisses(recoveryObjectives(TIERS.mvp)).map((m) => m.scenario)).toEqual(["cache-node-loss"]);
   });
 
-  it("Scale and Enterprise replicate automated backups to a second region", () => {
+  it("Growth (prod), Scale and Enterprise replicate automated backups to a second region, as the README says", () => {
+    expect(TIERS.growth.database.crossRegionBackups).toBe(true);
     expect(TIERS.scale.database.crossRegionBackups).toBe(true);
     expect(TIERS.enterprise.database.crossRegionBackups).toBe(true);
   });

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { allAliases, createUrn } from "@pulumi/pulumi/resource";
 import { beforeAll, describe, expect, it } from "vitest";
-import { REDIS, RedisCluster, redisParameters, redisTopology, type RedisClusterArgs } from "../components/data/redis";
+import { REDIS, RedisCluster, redisFinalSnapshotId, redisParameters, redisTopology, type RedisClusterArgs } from "../components/data/redis";
 import type { PlatformConfig } from "../infra/config";
 import { AwsProviders } from "../infra/providers";
 import { TIERS, TIER_NAMES, type TierName } from "../infra/tiers";
@@ -45,6 +45,11 @@ async function settled(redis: RedisCluster): Promise<void> {
 }
 
 describe("redisParameters", () => {
+  it("names the final snapshot with letters, digits and single hyphens only", () => {
+    expect(redisFinalSnapshotId("queues")).toBe("queues-redis-final");
+    expect(redisFinalSnapshotId("my_cache..v2")).toBe("my-cache-v2-redis-final");
+  });
+
   it("pins noeviction and sets cluster-enabled from the mode", () => {
     expect(redisParameters(true)).toEqual([{ name: "maxmemory-policy", value: "noeviction" }, { name: "cluster-enabled", value: "yes" }]);
     expect(redisParameters(false, { "notify-keyspace-events": "Ex" })).toEqual([
@@ -144,6 +149,13 @@ describe.each(TIER_NAMES)("RedisCluster, tier %s", (tier) => {
   it("protects the replication group and its key", () => {
     const stateful = resources.filter((r) => r.type === T.group || r.type === T.key);
     expect(stateful.map((r) => [r.name, r.options.protect])).toEqual([["redis-kms", true], ["redis-redis", true]]);
+  });
+
+  it("takes a final snapshot when the group is deleted, and keeps the tier's daily snapshots", () => {
+    const g = find(resources, T.group, "redis-redis").inputs;
+    expect(g.finalSnapshotIdentifier).toBe("redis-redis-final");
+    expect(g.snapshotRetentionLimit).toBeGreaterThan(0);
+    expect(g.snapshotWindow).toBe("03:00-04:00");
   });
 
   it("exposes the RedisEndpoints contract: configuration endpoint in cluster mode, primary otherwise", async () => {

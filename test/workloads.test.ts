@@ -30,6 +30,7 @@ function fakeData(clusterMode: boolean, maxConnections: number): DataServices {
       readerHosts: { "us-east-1": [pulumi.output("db-r1.abc.us-east-1.rds.amazonaws.com")], "us-west-2": [pulumi.output("db-r2.abc.us-west-2.rds.amazonaws.com")] },
       localReaderHosts: [pulumi.output("db-r1.abc.us-east-1.rds.amazonaws.com")],
       replicaInstanceIds: [], replicaInstanceIdsByRegion: {},
+      restoreTarget: { subnetGroupName: pulumi.output("db-subnets"), securityGroupId: pulumi.output("sg-db"), kmsKeyArn: pulumi.output("arn:aws:kms:us-east-1:123456789012:key/db") },
     },
     redis: { host: pulumi.output("clustercfg.redis.abc.cache.amazonaws.com"), port: 6379, clusterMode, tls: true, authToken: pulumi.secret("redis-auth-token"), replicationGroupId: pulumi.output("redis") },
     storage: {

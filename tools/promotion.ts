@@ -39,7 +39,7 @@ export const PROMOTED_KEYS: readonly PromotedKey[] = [
 export const NEVER_PROMOTED = [
   "tier", "environment", "primaryRegion", "availabilityZones", "vpcCidr", "domain", "alertEmail", "alertHttpsEndpoint", "imageRegistry",
   "clusterPublicAccessCidrs", "cloudflareAccountId", "r2LocationHint", "waf", "surgeMode", "costCenter", "overrides",
-  "cloudflareApiToken", "kubeconfig",
+  "cloudflareApiToken", "kubeconfig", "slackChannel", "slackWebhookUrl", "pagerdutyRoutingKey",
 ].map((k) => `${CONFIG_NAMESPACE}:${k}`);
 
 /** Where prod keeps what the last promotion set (outside the program's namespace, so the program ignores it). */

@@ -53,6 +53,8 @@ export interface DatabaseEndpoints {
   replicaInstanceIds: pulumi.Output<string>[];
   /** The same replicas by region (in-region replicas under the primary region): alarms live in each region. */
   replicaInstanceIdsByRegion: Record<string, pulumi.Output<string>[]>;
+  /** Where a restore of the primary's snapshots lands (the restore check): its subnet group, security group and key. */
+  restoreTarget: { subnetGroupName: pulumi.Output<string>; securityGroupId: pulumi.Output<string>; kmsKeyArn: pulumi.Output<string> };
 }
 
 /** Engine settings that do not vary by tier. */
@@ -218,6 +220,10 @@ export class Database extends pulumi.ComponentResource {
   readonly securityGroupId: pulumi.Output<string>;
   /** KMS key ARN per region (storage, Performance Insights, backup copies). */
   readonly kmsKeyArns: Record<string, pulumi.Output<string>>;
+  /** The primary's DB subnet group. */
+  readonly subnetGroupName: pulumi.Output<string>;
+  /** The primary region's key (its snapshots are encrypted with it). */
+  readonly primaryKmsKeyArn: pulumi.Output<string>;
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("finishthisidea:data:Database", name, {}, opts);
@@ -354,6 +360,8 @@ export class Database extends pulumi.ComponentResource {
     this.writerHost = primary.address;
     this.primaryInstanceId = primary.identifier;
     this.securityGroupId = sg.id;
+    this.subnetGroupName = subnetGroup.name;
+    this.primaryKmsKeyArn = keyArn(primaryRegion);
     this.kmsKeyArns = Object.fromEntries([...keys].map(([region, key]) => [region, key.arn]));
     this.connectionString = pulumi.secret(pulumi.all([primary.address, this.password]).apply(([host, password]) =>
       postgresUrl({ host, port: POSTGRES.port, database: this.databaseName, username: this.username, password })));
@@ -375,6 +383,7 @@ export class Database extends pulumi.ComponentResource {
       primaryInstanceId: this.primaryInstanceId,
       replicaInstanceIds: this.replicaInstanceIds,
       replicaInstanceIdsByRegion: this.replicaInstanceIdsByRegion,
+      restoreTarget: { subnetGroupName: this.subnetGroupName, securityGroupId: this.securityGroupId, kmsKeyArn: this.primaryKmsKeyArn },
     };
   }
 }

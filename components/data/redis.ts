@@ -103,6 +103,11 @@ export function redisTopology(preset: Pick<RedisSizing, "clusterMode" | "shards"
   };
 }
 
+/** The snapshot ElastiCache takes when the group is deleted: letters, digits and single hyphens, 1-255 characters. */
+export function redisFinalSnapshotId(name: string): string {
+  return `${name}-redis-final`.replace(/[^a-zA-Z0-9-]/g, "-").replace(/-+/g, "-").slice(0, 255);
+}
+
 export interface RedisClusterArgs {
   vpcId: pulumi.Input<string>;
   /** Private subnets (the cache subnet group). */
@@ -214,6 +219,8 @@ export class RedisCluster extends pulumi.ComponentResource {
       authTokenUpdateStrategy: "ROTATE",
       autoMinorVersionUpgrade: true,
       snapshotRetentionLimit: p.snapshotRetentionDays,
+      // Deleting the group (a replacement, or a stack destroyed with protect lifted) leaves the queues on disk.
+      finalSnapshotIdentifier: redisFinalSnapshotId(name),
       snapshotWindow: REDIS.snapshotWindow,
       maintenanceWindow: REDIS.maintenanceWindow,
     }, { ...child, protect: true, additionalSecretOutputs: ["authToken"] });

@@ -11,6 +11,17 @@ export const OLLAMA_HOME = "/root";
 export const OLLAMA_DATA_PATH = "/root/.ollama";
 
 /** The scaling plan's Ollama pod: per-replica resources (one GPU each) and the server's settings. */
+/**
+ * What happens to the model volumes. Pulling the models again takes tens of minutes per replica and hits the
+ * registry's rate limits, so a volume outlives its claim and its replica: scale-down keeps the claim (a later
+ * scale-up reattaches it with the models on it), and a deleted claim or StatefulSet leaves the EBS volume in
+ * place. Removing volumes is a deliberate step (docs/runbooks/README.md, "Ollama volumes").
+ */
+export const OLLAMA_VOLUME_RETENTION = {
+  reclaimPolicy: "Retain",
+  claims: { whenDeleted: "Retain", whenScaled: "Retain" },
+} as const;
+
 export const OLLAMA_PLAN = {
   requests: { cpu: 4, memoryGi: 16 },
   limits: { cpu: 8, memoryGi: 32 },
@@ -204,8 +215,9 @@ export class OllamaCluster extends pulumi.ComponentResource {
       // Volumes are created in the zone the pod lands in, so a replica is never stranded away from its volume.
       volumeBindingMode: "WaitForFirstConsumer",
       allowVolumeExpansion: true,
-      reclaimPolicy: "Delete",
-    }, child);
+      reclaimPolicy: OLLAMA_VOLUME_RETENTION.reclaimPolicy,
+    // A StorageClass is immutable and keeps its name: a changed field replaces it, deleting the old one first.
+    }, { ...child, deleteBeforeReplace: true });
 
     const headless = new k8s.core.v1.Service(`${name}-headless`, {
       metadata: { ...meta, name: `${app}-headless` },
@@ -237,8 +249,7 @@ export class OllamaCluster extends pulumi.ComponentResource {
         // Replicas are independent (no quorum): start and replace them all at once.
         podManagementPolicy: "Parallel",
         updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
-        // Models are a re-downloadable cache: volumes of removed replicas go, a deleted StatefulSet keeps them.
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Delete" },
+        persistentVolumeClaimRetentionPolicy: { ...OLLAMA_VOLUME_RETENTION.claims },
         selector: { matchLabels: labels.selector },
         template: {
           metadata: { labels: labels.all },

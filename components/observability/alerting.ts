@@ -72,8 +72,21 @@ export function topicPolicyDocument(topicArn: string, accountId: string, region:
           StringEquals: { "aws:SourceAccount": accountId },
         },
       },
+      eventBridgeStatement("EventBridgeRulesPublish", "sns:Publish", topicArn, accountId, region),
     ],
   });
+}
+
+/** EventBridge rules of this account and region (GuardDuty findings, the restore check) may publish alerts. */
+function eventBridgeStatement(sid: string, action: string | string[], resource: string, accountId: string, region: string) {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { Service: "events.amazonaws.com" },
+    Action: action,
+    Resource: resource,
+    Condition: { ArnLike: { "aws:SourceArn": `arn:aws:events:${region}:${accountId}:rule/*` }, StringEquals: { "aws:SourceAccount": accountId } },
+  };
 }
 
 /**
@@ -98,6 +111,7 @@ export function keyPolicyDocument(accountId: string, region: string): string {
           StringEquals: { "aws:SourceAccount": accountId },
         },
       },
+      eventBridgeStatement("EventBridgeRulesEncrypt", ["kms:Decrypt", "kms:GenerateDataKey*"], "*", accountId, region),
     ],
   });
 }
@@ -277,7 +291,8 @@ export class Alerting extends pulumi.ComponentResource {
         enableKeyRotation: true,
         deletionWindowInDays: 30,
         policy: accountId.apply((id) => keyPolicyDocument(id, region)),
-      }, o);
+      // Deleting the key makes every message still encrypted with it (undelivered alerts) unreadable.
+      }, { ...o, protect: true });
       const topic = new aws.sns.Topic(`${name}-topic-${region}`, { name: `${prefix}-alerts`, kmsMasterKeyId: key.arn }, o);
       new aws.sns.TopicPolicy(`${name}-topic-policy-${region}`, {
         arn: topic.arn,

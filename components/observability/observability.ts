@@ -9,6 +9,7 @@ import { CHART_PINS } from "../cluster/versions";
 import { apiDashboard, databaseDashboard, queuesDashboard, type Dashboard } from "./dashboards";
 import { irsaRole, type ClusterOidc } from "../shared/irsa";
 import { buildRuleSets, type RuleTargets } from "./prometheus-rules";
+import { PAGING_SECRET, pagingReceivers, pagingRoutes, validatePagingReceivers, type PagingReceivers } from "./paging";
 
 /**
  * kube-prometheus-stack, pinned. 83.4.2 ships prometheus-operator v0.90.1, whose CRDs are the ones
@@ -45,9 +46,10 @@ export function snsPublishPolicy(topicArn: string, kmsKeyArn?: string): string {
 /**
  * Alertmanager's configuration: every alert to the stack's SNS topic (which fans out to email and the paging
  * endpoint), critical alerts repeated hourly, warnings inhibited while a critical alert of the same name and
- * namespace fires, and the stack's always-firing Watchdog / InfoInhibitor dropped.
+ * namespace fires, and the stack's always-firing Watchdog / InfoInhibitor dropped. With paging receivers
+ * (./paging.ts), critical alerts also page and critical and warning alerts reach the chat channel first.
  */
-export function alertmanagerConfig(topicArn: string) {
+export function alertmanagerConfig(topicArn: string, paging: PagingReceivers = {}) {
   const region = snsTopicRegion(topicArn);
   return {
     global: { resolve_timeout: "5m" },
@@ -60,7 +62,10 @@ export function alertmanagerConfig(topicArn: string) {
       routes: [
         { receiver: "null", matchers: ['alertname = "Watchdog"'] },
         { receiver: "null", matchers: ['alertname = "InfoInhibitor"'] },
+        ...pagingRoutes(paging),
         { receiver: "sns", matchers: ['severity = "critical"'], repeat_interval: "1h" },
+        // A paging route that continues and matches nothing after it would keep the alert from the root's SNS.
+        { receiver: "sns" },
       ],
     },
     inhibit_rules: [
@@ -78,6 +83,7 @@ export function alertmanagerConfig(topicArn: string) {
           attributes: { severity: '{{ or .CommonLabels.severity "none" }}', alertname: "{{ .CommonLabels.alertname }}" },
         }],
       },
+      ...pagingReceivers(paging),
     ],
   };
 }
@@ -121,6 +127,18 @@ export interface ObservabilityArgs {
   storageClassName?: string;
   /** Scrape and rule evaluation interval. Default 30s. */
   scrapeInterval?: string;
+  /**
+   * Paging channels beside SNS: critical alerts page through PagerDuty, warnings go to Slack (./paging.ts).
+   * Credentials are secrets, mounted into Alertmanager from a Kubernetes Secret and read from files.
+   */
+  paging?: {
+    /** Secret: Slack incoming-webhook URL. */
+    slackWebhookUrl?: pulumi.Input<string>;
+    /** Default "#ops-alerts". */
+    slackChannel?: string;
+    /** Secret: PagerDuty Events API v2 routing (integration) key. */
+    pagerdutyRoutingKey?: pulumi.Input<string>;
+  };
 }
 
 /** The Prometheus URL this component serves, as prometheus-adapter must be configured with it. */
@@ -154,6 +172,12 @@ export function validateObservabilityArgs(name: string, args: ObservabilityArgs)
   const am = args.alertmanagerReplicas;
   if (am !== undefined && (!Number.isInteger(am) || am < 1)) fail(`alertmanagerReplicas must be an integer >= 1; got ${am}`);
   if (args.scrapeInterval !== undefined && !DURATION.test(args.scrapeInterval)) fail(`scrapeInterval must be a duration such as 30s; got ${JSON.stringify(args.scrapeInterval)}`);
+  if (args.paging?.slackChannel !== undefined && args.paging.slackWebhookUrl === undefined) fail("paging.slackChannel is set but paging.slackWebhookUrl is not; the channel needs the webhook");
+  try {
+    validatePagingReceivers(pagingReceiversOf(args.paging));
+  } catch (e) {
+    fail((e as Error).message);
+  }
   if (args.oidc && args.alertmanagerRoleArn) fail("give either oidc (this stack creates Alertmanager's role) or alertmanagerRoleArn (an existing role), not both");
   const port = (arg: string, v: number | undefined) => {
     if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 65535)) fail(`${arg} must be a port 1 to 65535; got ${v}`);
@@ -166,6 +190,14 @@ export function validateObservabilityArgs(name: string, args: ObservabilityArgs)
   for (const [arg, path] of [["services.api.metricsPath", s.api.metricsPath], ["services.workers.metricsPath", s.workers.metricsPath], ["ollamaMetrics.path", args.ollamaMetrics?.path]] as const) {
     if (path !== undefined && !path.startsWith("/")) fail(`${arg} must be an absolute path such as /metrics; got ${JSON.stringify(path)}`);
   }
+}
+
+/** Which paging receivers the args turn on (the credentials themselves stay in the Secret). */
+export function pagingReceiversOf(paging: ObservabilityArgs["paging"]): PagingReceivers {
+  return {
+    ...(paging?.slackWebhookUrl !== undefined ? { slack: { channel: paging.slackChannel ?? "#ops-alerts" } } : {}),
+    ...(paging?.pagerdutyRoutingKey !== undefined ? { pagerduty: true } : {}),
+  };
 }
 
 /** What the rules watch, from the workloads' contract. */
@@ -221,6 +253,8 @@ export interface StackValuesInput {
   alertmanagerReplicas: number;
   scrapeInterval: string;
   storageClassName?: string;
+  /** Secrets of the monitoring namespace mounted into Alertmanager at /etc/alertmanager/secrets/<name>/. */
+  alertmanagerSecrets?: string[];
 }
 
 /** Helm values of kube-prometheus-stack. No secret goes in here: Grafana reads its admin from a Secret. */
@@ -274,6 +308,7 @@ export function kubePrometheusStackValues(v: StackValuesInput) {
       tplConfig: false,
       alertmanagerSpec: {
         replicas: v.alertmanagerReplicas,
+        ...(v.alertmanagerSecrets?.length ? { secrets: v.alertmanagerSecrets } : {}),
         nodeSelector: system,
         resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
         // Silences and notification state survive restarts.
@@ -385,6 +420,17 @@ export class Observability extends pulumi.ComponentResource {
       pulumi.log.warn(`Observability ${name}: no cluster OIDC and no alertmanagerRoleArn; Alertmanager signs SNS calls with the pod's default AWS credentials. Grant them alertmanagerPolicy (sns:Publish on the alert topic).`, this);
     }
 
+    const paging = pagingReceiversOf(args.paging);
+    const pagingCredentials = {
+      ...(args.paging?.slackWebhookUrl !== undefined ? { [PAGING_SECRET.slackWebhookKey]: pulumi.secret(args.paging.slackWebhookUrl) } : {}),
+      ...(args.paging?.pagerdutyRoutingKey !== undefined ? { [PAGING_SECRET.pagerdutyRoutingKeyKey]: pulumi.secret(args.paging.pagerdutyRoutingKey) } : {}),
+    };
+    const pagingSecret = Object.keys(pagingCredentials).length === 0 ? undefined : new k8s.core.v1.Secret(`${name}-alertmanager-paging`, {
+      metadata: { name: PAGING_SECRET.name, namespace: ns, labels: PART_OF },
+      type: "Opaque",
+      stringData: pagingCredentials,
+    }, inNamespace);
+
     const p = args.prometheus ?? {};
     this.release = new k8s.helm.v3.Release(`${name}-${KUBE_PROMETHEUS_STACK.chart}`, {
       name: KUBE_PROMETHEUS_STACK.releaseName,
@@ -399,7 +445,8 @@ export class Observability extends pulumi.ComponentResource {
       maxHistory: 10,
       values: kubePrometheusStackValues({
         namespace: ns,
-        alertmanagerConfig: pulumi.output(args.alertTopicArn).apply(alertmanagerConfig),
+        alertmanagerConfig: pulumi.output(args.alertTopicArn).apply((topic) => alertmanagerConfig(topic, paging)),
+        alertmanagerSecrets: pagingSecret ? [PAGING_SECRET.name] : [],
         alertmanagerRoleArn: roleArn,
         prometheus: {
           replicas: p.replicas ?? 1,
@@ -411,7 +458,7 @@ export class Observability extends pulumi.ComponentResource {
         scrapeInterval: interval,
         storageClassName: args.storageClassName,
       }),
-    }, { ...child, dependsOn: [namespace, adminSecret] });
+    }, { ...child, dependsOn: [namespace, adminSecret, ...(pagingSecret ? [pagingSecret] : [])] });
     // Monitors and rules are custom resources of the CRDs the release installs.
     const afterRelease = { ...child, dependsOn: [this.release] };
 
