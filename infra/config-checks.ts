@@ -5,7 +5,6 @@
  * availability zones are distinct zones of the primary region, and Ollama models are pinned like image tags.
  */
 import { siblingCidr } from "../components/network";
-import { TIERS, TIER_NAMES, type TierName, type TierPreset } from "./tiers";
 
 export type Problem = [path: string[], value: unknown, allowed: string];
 
@@ -112,48 +111,4 @@ export function availabilityZoneProblems(zones: readonly string[], primaryRegion
 /** Each model once. (Form and pinning are in the schema: `name:tag`, never `latest`.) */
 export function ollamaModelProblems(models: readonly string[]): Problem[] {
   return models.flatMap((m, i): Problem[] => (models.indexOf(m) !== i ? [[["ollamaModels", String(i)], m, "each model once"]] : []));
-}
-
-/**
- * What the cost policy allows a tier (policy/cost.ts, mandatory on every stack): instance types, DB classes
- * and cache node types that this tier or a smaller one uses, and autoscaler maxima no higher than the tier's
- * own preset. Checked here as well so an override that breaks them is named by its config key before anything
- * is planned; test/config-meaning.test.ts keeps these equal to policy/thresholds.ts.
- */
-export function tierAllowance(tier: TierName): { instanceTypes: Set<string>; dbInstanceClasses: Set<string>; cacheNodeTypes: Set<string> } {
-  const upTo = TIER_NAMES.slice(0, TIER_NAMES.indexOf(tier) + 1).map((t) => TIERS[t]);
-  return {
-    instanceTypes: new Set(upTo.flatMap((p) => [p.api.instanceType, p.workers.instanceType, ...p.workers.spotInstanceTypes, p.gpu.instanceType])),
-    dbInstanceClasses: new Set(upTo.map((p) => p.database.instanceClass)),
-    cacheNodeTypes: new Set(upTo.map((p) => p.redis.nodeType)),
-  };
-}
-
-export function costPolicyProblems(p: TierPreset, tier: TierName): Problem[] {
-  const problems: Problem[] = [];
-  const base = TIERS[tier];
-  const allowed = tierAllowance(tier);
-  const policy = (rule: string, what: string) => `${what} (tier ${tier}; the cost policy's ${rule} refuses more)`;
-  const types: [string[], string, Set<string>, string][] = [
-    [["api", "instanceType"], p.api.instanceType, allowed.instanceTypes, "an instance type"],
-    [["workers", "instanceType"], p.workers.instanceType, allowed.instanceTypes, "an instance type"],
-    ...p.workers.spotInstanceTypes.map((t, i): [string[], string, Set<string>, string] => [["workers", "spotInstanceTypes", String(i)], t, allowed.instanceTypes, "an instance type"]),
-    [["gpu", "instanceType"], p.gpu.instanceType, allowed.instanceTypes, "an instance type"],
-    [["database", "instanceClass"], p.database.instanceClass, allowed.dbInstanceClasses, "a DB instance class"],
-    [["redis", "nodeType"], p.redis.nodeType, allowed.cacheNodeTypes, "a cache node type"],
-  ];
-  for (const [path, value, set, kind] of types) {
-    if (!set.has(value)) problems.push([path, value, policy("cost-allowed-instance-types", `${kind} this tier or a smaller one uses: ${[...set].join(", ")}`)]);
-  }
-  const caps: [string[], number, number][] = [
-    [["api", "nodes", "max"], p.api.nodes.max, base.api.nodes.max],
-    [["workers", "nodes", "max"], p.workers.nodes.max, base.workers.nodes.max],
-    [["gpu", "nodes", "max"], p.gpu.nodes.max, base.gpu.nodes.max],
-    [["api", "replicas", "max"], p.api.replicas.max, base.api.replicas.max],
-    [["workers", "replicas", "max"], p.workers.replicas.max, base.workers.replicas.max],
-  ];
-  for (const [path, value, cap] of caps) {
-    if (value > cap) problems.push([path, value, policy("cost-autoscaler-caps", `at most ${cap}`)]);
-  }
-  return problems;
 }

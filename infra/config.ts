@@ -2,7 +2,7 @@
  * The stack's config: one zod schema for the `<project>:*` keys (the project's name from Pulumi.yaml,
  * `finishthisidea`), merged as tier preset + overrides into one typed PlatformConfig. Every problem is
  * reported at once, each naming the key, the bad value and what is allowed, before any resource is registered.
- * Form lives in the schema here; meaning (CIDRs, AZs, models, the cost policy's limits) in config-checks.ts;
+ * Form lives in the schema here; meaning (CIDRs, AZs, models) in config-checks.ts;
  * wording (our words for every zod issue, did-you-mean from the schema's keys) in config-messages.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -11,7 +11,6 @@ import { GPU_INSTANCE_SPECS, maxDbConnections } from "../components/k8s";
 import {
   MAX_OLLAMA_MODELS,
   availabilityZoneProblems,
-  costPolicyProblems,
   ollamaModelProblems,
   publicAccessCidrProblems,
   vpcCidrProblems,
@@ -301,7 +300,6 @@ export function resolveConfig(raw: RawConfig, project: string, stack: string): P
   if (preset.data.gpu.ollamaReplicas === 0 && !raw.secrets.openaiApiKey && !raw.secrets.anthropicApiKey)
     problems.push(`${overrideKey(["gpu", "ollamaReplicas"])}: got 0; expected at least 1 when neither ${key(["openaiApiKey"])} nor ${key(["anthropicApiKey"])} is set (the workers would have no LLM)`);
   problems.push(...presetProblems(preset.data, settings.primaryRegion, settings.readReplicaRouting).map(word(overrideKey)));
-  problems.push(...costPolicyProblems(preset.data, settings.tier).map(word(overrideKey)));
   problems.push(...vpcCidrProblems(settings.vpcCidr, preset.data.database.replicaRegions).map(word(key)));
   if (problems.length > 0) throw new ConfigError(problems);
 

@@ -16,7 +16,7 @@ const levels = (config: Parameters<typeof levelOf>[1]) => Object.fromEntries(ALL
 describe("the declared environment", () => {
   it("is in both stack files and read from them", () => {
     expect(stackPolicySettings("prod")).toEqual({ environment: "production", wafEnabled: true });
-    expect(stackPolicySettings("staging")).toEqual({ environment: "staging" });
+    expect(stackPolicySettings("staging")).toEqual({ environment: "staging", wafEnabled: true });
     expect(stackPolicySettings("no-such-stack")).toEqual({});
   });
 
