@@ -3,6 +3,8 @@
  * values leave something unset. Defaults are from each chart's values.yaml at the version the plan pins
  * (components/k8s/addons.ts, components/observability/observability.ts); a chart bump that changes them needs
  * this table to follow. `resources: {}` in a chart means no requests: the pod still takes a pod slot.
+ * Checked against the charts at their tags: keda v2.17.0 `keda/values.yaml` (operator, metricServer, webhooks:
+ * 100m / 100Mi each), metrics-server-helm-chart-3.12.2 `charts/metrics-server/values.yaml` (100m / 200Mi).
  */
 import type { RegisteredResource } from "../tools/program";
 import type { Claim, PodGroup, Toleration } from "./model";
