@@ -14,6 +14,9 @@ import { checkReachability } from "../rehearsal/rules/reachability";
 import { checkReferences } from "../rehearsal/rules/references";
 import { checkScheduling, packFirstFitDecreasing } from "../rehearsal/rules/scheduling";
 import { checkStorage } from "../rehearsal/rules/storage";
+import { renderRehearsalText } from "../rehearsal";
+import { renderRehearsalMarkdown } from "../tools/plan-markdown";
+import { planFails } from "../tools/plan-report";
 import type { RegisteredResource } from "../tools/program";
 
 const urn = (type: string, name: string) => `urn:pulumi:test::p::${type}::${name}`;
@@ -197,7 +200,7 @@ describe("references", () => {
 describe("reachability", () => {
   const db = "finishthisidea:data:Database";
   const world = (o: { policyFrom?: string; sgAdmits?: boolean; replicaUsed?: boolean; replicaVpc?: string } = {}) => {
-    const writer = res(T.rds, "database-primary", { port: 5432 }, { deps: [[T.sg, "database-sg"]], component: "database" });
+    const writer = res(T.rds, "database-primary", { port: 5432 }, { deps: [[T.sg, "database-sg"]], component: "database", provider: "aws-database-us-east-1" });
     const replica = res(T.rds, "database-replica-us-west-2", { replicateSourceDb: "x" }, { deps: [[T.sg, "replica-sg"]], component: "database", provider: "aws-database-us-west-2" });
     const pgbouncer = deployment("pgbouncer", "pgbouncer", { labels: { "app.kubernetes.io/name": "pgbouncer" }, ports: [{ name: "pgbouncer", containerPort: 6432 }] });
     const api = deployment("api", "api", { labels: { "app.kubernetes.io/name": "api" }, envFrom: [{ secretRef: { name: "api-env" } }] });
@@ -219,7 +222,7 @@ describe("reachability", () => {
   it("passes API -> PgBouncer -> writer, and reports an unused cross-region replica as DR-only", () => {
     const r = checkReachability(buildModel(world()));
     expect(r.failures).toEqual([]);
-    expect(r.notes.join("\n")).toContain("database-replica-us-west-2 (us-west-2): no client is handed its URL");
+    expect(r.notes.join("\n")).toContain("database-replica-us-west-2 (us-west-2): no client is handed its URL (no pod gets DATABASE_READ_URL): DR-only replica");
   });
 
   it("catches a NetworkPolicy that leaves the API out and a writer whose security group admits no one", () => {
@@ -256,5 +259,33 @@ describe("capacity", () => {
     const r = checkCapacity(plan(2, 0, 3), { ...a, cloudFallback: true });
     expect(r.failures).toEqual([]);
     expect(r.notes.join("\n")).toContain("the cloud-LLM fallback carries 100% of generations at peak");
+  });
+});
+
+describe("the rehearsal in the plan", () => {
+  const failure = { rule: "storage" as const, resource: "Helm kube-prometheus-stack prometheus", problem: "claim prometheus-db names no StorageClass", fix: "create a default gp3 StorageClass" };
+  const report = (failures: typeof failure[]) => ({
+    rules: [{ rule: "storage" as const, title: "Storage", checks: 3, failures, notes: ["3 claims"] }],
+    checks: 3, failures, assumptions: { peakJobsPerHour: 100 },
+  });
+  const policy = (mandatoryViolations: number) => ({ mandatoryViolations }) as any;
+
+  it("fails the plan on a rehearsal failure as on a mandatory violation", () => {
+    expect(planFails({ policy: policy(0), rehearsal: report([]) })).toBe(false);
+    expect(planFails({ policy: policy(0), rehearsal: report([failure]) })).toBe(true);
+    expect(planFails({ policy: policy(1), rehearsal: report([]) })).toBe(true);
+  });
+
+  it("prints checks, each failure with its fix, notes and assumptions as text and Markdown", () => {
+    const text = renderRehearsalText(report([failure])).join("\n");
+    expect(text).toContain("Rehearsal (3 checks, 1 failures):");
+    expect(text).toContain("FAIL Helm kube-prometheus-stack prometheus: claim prometheus-db names no StorageClass");
+    expect(text).toContain("fix: create a default gp3 StorageClass");
+    expect(text).toContain("assumptions: peakJobsPerHour=100");
+    const md = renderRehearsalMarkdown({ rehearsal: report([failure]) }, "##").join("\n");
+    expect(md).toContain("## Rehearsal");
+    expect(md).toContain("❌ 1 failure (3 checks)");
+    expect(md).toContain("| storage | Helm kube-prometheus-stack prometheus | claim prometheus-db names no StorageClass | create a default gp3 StorageClass |");
+    expect(renderRehearsalMarkdown({ rehearsal: report([]) }, "##").join("\n")).toContain("✅ would run (3 checks)");
   });
 });

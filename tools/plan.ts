@@ -7,7 +7,7 @@ import { ConfigError } from "../infra/config";
 import { readStackFile } from "../infra/stack-file";
 import { diffPlans, offlinePlan, renderDiffMarkdown, renderDiffText } from "./plan-diff";
 import { renderPlanMarkdown } from "./plan-markdown";
-import { buildPlanReport, renderPlanText } from "./plan-report";
+import { buildPlanReport, planFails, renderPlanText } from "./plan-report";
 import { runStack } from "./program";
 
 const USAGE = "usage: npm run plan -- <stack | path/to/Pulumi.<stack>.yaml> [--json | --markdown]\n       npm run plan -- --diff <stackA> <stackB> [--json | --markdown]";
@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
   const plan = buildPlanReport(run);
   console.log(flags.has("--json") ? JSON.stringify(plan, null, 2) : flags.has("--markdown") ? renderPlanMarkdown(plan) : renderPlanText(plan));
   // A mandatory guardrail violation or a rehearsal failure fails the plan (CI gates on it), whatever the output format.
-  return plan.policy.mandatoryViolations > 0 || plan.rehearsal.failures.length > 0 ? 1 : 0;
+  return planFails(plan) ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(
