@@ -14,10 +14,12 @@ import { checkReachability } from "../rehearsal/rules/reachability";
 import { checkReferences } from "../rehearsal/rules/references";
 import { checkScheduling, packFirstFitDecreasing } from "../rehearsal/rules/scheduling";
 import { checkStorage } from "../rehearsal/rules/storage";
+import { resolveConfig } from "../infra/config";
 import { renderRehearsalText } from "../rehearsal";
 import { renderRehearsalMarkdown } from "../tools/plan-markdown";
 import { planFails } from "../tools/plan-report";
 import type { RegisteredResource } from "../tools/program";
+import { rawConfigWith } from "./harness";
 
 const urn = (type: string, name: string) => `urn:pulumi:test::p::${type}::${name}`;
 function res(type: string, name: string, inputs: Record<string, any>, extra: { deps?: [string, string][]; component?: string; secretInputs?: string[]; provider?: string } = {}): RegisteredResource {
@@ -287,5 +289,14 @@ describe("the rehearsal in the plan", () => {
     expect(md).toContain("❌ 1 failure (3 checks)");
     expect(md).toContain("| storage | Helm kube-prometheus-stack prometheus | claim prometheus-db names no StorageClass | create a default gp3 StorageClass |");
     expect(renderRehearsalMarkdown({ rehearsal: report([]) }, "##").join("\n")).toContain("✅ would run (3 checks)");
+  });
+});
+
+describe("the sizes the rehearsal made tier data", () => {
+  it("refuses a worker request or a Prometheus volume that is no valid size, naming the key", () => {
+    const overrides = { workers: { resources: { requests: { cpu: "two cores", memory: "4Gi" }, limits: { cpu: "2", memory: "4Gi" } } }, prometheus: { storageGi: 5 } };
+    expect(() => resolveConfig(rawConfigWith({ tier: "mvp", overrides }), "finishthisidea", "test")).toThrow(
+      /overrides\.workers\.resources\.requests\.cpu: got "two cores"; expected a Kubernetes quantity[\s\S]*overrides\.prometheus\.storageGi: got 5; expected an integer >= 10/,
+    );
   });
 });
