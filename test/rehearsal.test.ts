@@ -300,3 +300,18 @@ describe("the sizes the rehearsal made tier data", () => {
     );
   });
 });
+
+describe("pod groups", () => {
+  it("reads Jobs and CronJobs at their parallelism and DaemonSets per node, with init containers' larger requests", () => {
+    const podSpec = (cpu: string) => ({ nodeSelector: system, containers: [{ name: "c", resources: { requests: { cpu, memory: "64Mi" } } }], initContainers: [{ name: "i", resources: { requests: { cpu: "2", memory: "1Gi" } } }] });
+    const m = buildModel([namespace("jobs"),
+      res("kubernetes:batch/v1:Job", "migrate", { metadata: { name: "migrate", namespace: "jobs" }, spec: { parallelism: 3, template: { spec: podSpec("100m") } } }),
+      res("kubernetes:batch/v1:CronJob", "report", { metadata: { name: "report", namespace: "jobs" }, spec: { jobTemplate: { spec: { template: { spec: podSpec("100m") } } } } }),
+      res("kubernetes:apps/v1:DaemonSet", "agent", { metadata: { name: "agent", namespace: "jobs" }, spec: { template: { spec: podSpec("50m") } } })]);
+    expect(m.pods.map((p) => [p.id, p.replicas, p.daemonSet, p.cpuMilli, p.memoryMiB])).toEqual([
+      ["Job jobs/migrate", 3, false, 2000, 1024],
+      ["CronJob jobs/report", 1, false, 2000, 1024],
+      ["DaemonSet jobs/agent", 0, true, 2000, 1024],
+    ]);
+  });
+});
