@@ -315,3 +315,14 @@ describe("pod groups", () => {
     ]);
   });
 });
+
+describe("Helm pods", () => {
+  it("sizes a chart's pods from its values and defaults, named as a repository or an OCI chart", () => {
+    const release = (chart: string) => res(T.helm, "nth", { chart, name: "nth", namespace: "kube-system", values: { nodeSelector: system } });
+    const oci = buildModel([release("oci://public.ecr.aws/aws-ec2/helm/aws-node-termination-handler")]).pods.filter((p) => p.id.startsWith("Helm"));
+    expect(oci.map((p) => [p.id, p.replicas, p.nodeSelector])).toEqual([["Helm nth aws-node-termination-handler (queue mode)", 1, system]]);
+    const keda = buildModel([res(T.helm, "keda", { chart: "keda", name: "keda", namespace: "keda", values: { operator: { replicaCount: 2 } } })]).pods;
+    // keda chart defaults: 100m / 100Mi per pod, one replica unless set
+    expect(keda.map((p) => [p.name, p.replicas, p.cpuMilli, p.memoryMiB])).toEqual([["operator", 2, 100, 100], ["metrics-apiserver", 1, 100, 100], ["admission-webhooks", 1, 100, 100]]);
+  });
+});
