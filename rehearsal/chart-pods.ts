@@ -3,6 +3,8 @@
  * values leave something unset. Defaults are from each chart's values.yaml at the version the plan pins
  * (components/k8s/addons.ts, components/observability/observability.ts); a chart bump that changes them needs
  * this table to follow. `resources: {}` in a chart means no requests: the pod still takes a pod slot.
+ * Checked against the charts at their tags: keda v2.17.0 and v2.18.3 `keda/values.yaml` (operator, metricServer,
+ * webhooks: 100m / 100Mi each), metrics-server-helm-chart-3.12.2 `charts/metrics-server/values.yaml` (100m / 200Mi).
  */
 import type { RegisteredResource } from "../tools/program";
 import type { Claim, PodGroup, Toleration } from "./model";
@@ -27,7 +29,7 @@ interface ChartPod {
 const get = (o: any, path: string) => path.split(".").reduce((x, k) => (x == null ? x : x[k]), o);
 const vct = (name: string, spec: any): Claim[] => (spec ? [{ name, storageClassName: spec.storageClassName, size: spec.resources?.requests?.storage }] : []);
 
-/** Per chart name: version the defaults were read at, and its pods. */
+/** Per chart name: a version the defaults were read at, and its pods. */
 export const CHART_PODS: Record<string, { version: string; pods: ChartPod[] }> = {
   "metrics-server": { version: "3.12.2", pods: [{ part: "metrics-server", replicas: (v) => v.replicas ?? 1, defaultRequests: { cpu: "100m", memory: "200Mi" }, at: (v) => v }] },
   keda: {
@@ -69,7 +71,8 @@ export const CHART_PODS: Record<string, { version: string; pods: ChartPod[] }> =
 
 /** Pod groups of one Helm release (none for a chart this table does not know). */
 export function podsOfRelease(r: RegisteredResource, namespace: string | undefined): PodGroup[] {
-  const chart = CHART_PODS[r.inputs.chart];
+  // A repository chart is named as is; an OCI chart by its URL, whose last segment is the chart's name.
+  const chart = CHART_PODS[String(r.inputs.chart ?? "").split("/").pop() ?? ""];
   if (!chart) return [];
   const values = r.inputs.values ?? {};
   return chart.pods.map((p): PodGroup => {

@@ -138,6 +138,15 @@ export function podRefs(spec: any): PodRef[] {
 
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "Pod"]);
 
+/** Pods a workload runs at once before any autoscaler: replicas, a Job's parallelism, none for a DaemonSet. */
+function replicasOf(kind: string, spec: any): number {
+  if (kind === "DaemonSet") return 0;
+  if (kind === "Job") return Number(spec?.parallelism ?? 1);
+  if (kind === "CronJob") return Number(spec?.jobTemplate?.spec?.parallelism ?? 1);
+  if (kind === "Pod") return 1;
+  return Number(spec?.replicas ?? 1);
+}
+
 function podTemplate(kind: string, spec: any): any {
   if (kind === "Pod") return { metadata: {}, spec };
   if (kind === "CronJob") return spec?.jobTemplate?.spec?.template;
@@ -219,7 +228,7 @@ export function buildModel(resources: RegisteredResource[]): PlanModel {
         tolerations: spec.tolerations ?? [],
         nodeTerms: spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [],
         ...podRequests(spec),
-        replicas: kind === "DaemonSet" ? 0 : Number(o.spec.replicas ?? (kind === "Job" || kind === "CronJob" || kind === "Pod" ? 1 : 1)),
+        replicas: replicasOf(kind, o.spec),
         daemonSet: kind === "DaemonSet",
         ports: containers.flatMap((c) => c.ports ?? []),
         claims: (o.spec.volumeClaimTemplates ?? []).map((t: any) => ({

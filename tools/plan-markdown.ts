@@ -218,7 +218,7 @@ function renderPolicyMarkdown(plan: PlanReport, heading: string): string[] {
   return out;
 }
 
-function renderRehearsalMarkdown(plan: PlanReport, heading: string): string[] {
+export function renderRehearsalMarkdown(plan: Pick<PlanReport, "rehearsal">, heading: string): string[] {
   const r = plan.rehearsal;
   const status = r.failures.length > 0 ? `❌ ${r.failures.length} failure${r.failures.length === 1 ? "" : "s"}` : "✅ would run";
   const out = [`${heading} Rehearsal`, "", `${status} (${r.checks} checks).`, "", "| Rule | Checks | Failures |", "| --- | ---: | ---: |"];

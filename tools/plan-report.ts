@@ -74,6 +74,11 @@ export function maskSecrets(resource: RegisteredResource): RegisteredResource {
   return { ...resource, inputs };
 }
 
+/** Whether the plan fails CI: a mandatory guardrail violation or a rehearsal failure. */
+export function planFails(plan: Pick<PlanReport, "policy" | "rehearsal">): boolean {
+  return plan.policy.mandatoryViolations > 0 || plan.rehearsal.failures.length > 0;
+}
+
 export function buildPlanReport(run: ProgramRun): PlanReport {
   const components = run.resources
     .filter((r) => r.type.startsWith("finishthisidea:"))

@@ -9,10 +9,8 @@ import { err, invocationDir, out, runCommand } from "./cli";
 import { PLAN_HELP, PLAN_USAGE, parsePlanArgs } from "./plan-args";
 import { diffPlans, offlinePlan, renderDiffMarkdown, renderDiffText } from "./plan-diff";
 import { renderPlanMarkdown } from "./plan-markdown";
-import { buildPlanReport, renderPlanText, type PlanReport } from "./plan-report";
+import { buildPlanReport, planFails, renderPlanText } from "./plan-report";
 import { runStack } from "./program";
-
-const failsPlan = (plan: PlanReport) => plan.policy.mandatoryViolations > 0 || plan.rehearsal.failures.length > 0;
 
 async function main(argv: string[]): Promise<number> {
   const args = parsePlanArgs(argv);
@@ -28,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
     const diff = diffPlans(sides[0], sides[1]);
     await out(args.format === "json" ? JSON.stringify(diff, null, 2) : args.format === "markdown" ? renderDiffMarkdown(diff) : renderDiffText(diff));
     // A side whose own plan would fail fails the diff too: CI may gate on it alone.
-    const failing = sides.filter(failsPlan).map((p) => `${p.stack} (${p.policy.mandatoryViolations} mandatory policy violations, ${p.rehearsal.failures.length} rehearsal failures)`);
+    const failing = sides.filter(planFails).map((p) => `${p.stack} (${p.policy.mandatoryViolations} mandatory policy violations, ${p.rehearsal.failures.length} rehearsal failures)`);
     if (failing.length > 0) await err(`the plan fails for ${failing.join(" and ")}: run the plan of that stack for the list`);
     return failing.length > 0 ? 1 : 0;
   }
@@ -37,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
   const plan = buildPlanReport(run);
   await out(args.format === "json" ? JSON.stringify(plan, null, 2) : args.format === "markdown" ? renderPlanMarkdown(plan) : renderPlanText(plan));
   // A mandatory guardrail violation or a rehearsal failure fails the plan (CI gates on it), whatever the output format.
-  return failsPlan(plan) ? 1 : 0;
+  return planFails(plan) ? 1 : 0;
 }
 
 runCommand(() => main(process.argv.slice(2)), PLAN_USAGE, (e) =>

@@ -142,8 +142,10 @@ export function checkReachability(model: PlanModel): RuleResult {
       continue;
     }
     const region = db.options.provider?.split("-").slice(-3).join("-");
+    const writerRegion = rds.find((w) => w.inputs.replicateSourceDb === undefined)?.options.provider?.split("-").slice(-3).join("-");
     if (usedBy.length === 0) {
-      notes.push(`${db.name}${region ? ` (${region})` : ""}: no client is handed its URL${readerClients.length > 0 ? "" : ` (no pod gets ${READER_ENV})`}: DR-only replica, not checked for reachability`);
+      const role = region && writerRegion && region !== writerRegion ? "DR-only replica" : "unused read replica";
+      notes.push(`${db.name}${region ? ` (${region})` : ""}: no client is handed its URL${readerClients.length > 0 ? "" : ` (no pod gets ${READER_ENV})`}: ${role}, not checked for reachability`);
       continue;
     }
     checks++;
