@@ -17,6 +17,17 @@ export interface StackFile {
   raw: RawConfig;
 }
 
+/**
+ * One placeholder Output per text, so two reads of the same stack file give equal raw configs (the tests share
+ * program runs by raw config, tools/program.ts).
+ */
+const placeholders = new Map<string, pulumi.Output<string>>();
+function secretPlaceholder(text: string): pulumi.Output<string> {
+  let placeholder = placeholders.get(text);
+  if (!placeholder) placeholders.set(text, (placeholder = pulumi.secret(text)));
+  return placeholder;
+}
+
 /** Split `finishthisidea:*` values into plain values and secrets (secure values become placeholders). */
 export function rawConfigFrom(config: Record<string, unknown>, where: string): RawConfig {
   const raw: RawConfig = { values: {}, secrets: {} };
@@ -26,7 +37,7 @@ export function rawConfigFrom(config: Record<string, unknown>, where: string): R
     const key = fullKey.slice(prefix.length);
     const isSecure = typeof value === "object" && value !== null && "secure" in value;
     if (isSecure && (SECRET_KEYS as readonly string[]).includes(key)) {
-      raw.secrets[key as (typeof SECRET_KEYS)[number]] = pulumi.secret(`[secret ${key} from ${where}]`);
+      raw.secrets[key as (typeof SECRET_KEYS)[number]] = secretPlaceholder(`[secret ${key} from ${where}]`);
     } else if (isSecure) {
       throw new Error(`${where}: ${fullKey} is encrypted, but only ${SECRET_KEYS.join(", ")} may be secrets`);
     } else {
