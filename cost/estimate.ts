@@ -118,7 +118,21 @@ const isTrue = (v: unknown) => v === true || v === "true";
 
 type Priced = { monthlyUsd: number; basis: string; unverified?: boolean } | { unpriced: string } | "free";
 
-function priceResource(r: CostResource, all: CostResource[], hours: number): Priced {
+/** Resources by type and component: what a node group's launch template or a replica's primary is looked up in. */
+type Siblings = (type: string, component: string | undefined) => CostResource[];
+
+function siblingsOf(resources: CostResource[]): Siblings {
+  const index = new Map<string, CostResource[]>();
+  const key = (type: string, component: string | undefined) => `${type}\u0000${component ?? ""}`;
+  for (const r of resources) {
+    const list = index.get(key(r.type, r.component));
+    if (list) list.push(r);
+    else index.set(key(r.type, r.component), [r]);
+  }
+  return (type, component) => index.get(key(type, component)) ?? [];
+}
+
+function priceResource(r: CostResource, all: Siblings, hours: number): Priced {
   const i = r.inputs;
   switch (r.type) {
     case "aws:eks/cluster:Cluster":
@@ -177,18 +191,18 @@ function priceResource(r: CostResource, all: CostResource[], hours: number): Pri
 }
 
 /** Root volume size of a node group's nodes: its diskSize, else its component's launch template, else 20 GB. */
-function nodeRootGb(r: CostResource, all: CostResource[]): number {
+function nodeRootGb(r: CostResource, all: Siblings): number {
   const disk = num(r.inputs.diskSize);
   if (disk !== undefined) return disk;
   if (r.inputs.launchTemplate) {
-    const templates = all.filter((t) => t.type === "aws:ec2/launchTemplate:LaunchTemplate" && t.component === r.component);
+    const templates = all("aws:ec2/launchTemplate:LaunchTemplate", r.component);
     const size = templates.length === 1 ? num(templates[0].inputs.blockDeviceMappings?.[0]?.ebs?.volumeSize) : undefined;
     if (size !== undefined) return size;
   }
   return 20;
 }
 
-function priceNodeGroup(r: CostResource, all: CostResource[], hours: number): Priced {
+function priceNodeGroup(r: CostResource, all: Siblings, hours: number): Priced {
   const type: string | undefined = r.inputs.instanceTypes?.[0];
   const nodes = num(r.inputs.scalingConfig?.desiredSize);
   if (!type) return { unpriced: "node group without instanceTypes" };
@@ -208,7 +222,7 @@ function priceNodeGroup(r: CostResource, all: CostResource[], hours: number): Pr
   };
 }
 
-function priceRds(r: CostResource, all: CostResource[], hours: number): Priced {
+function priceRds(r: CostResource, all: Siblings, hours: number): Priced {
   const i = r.inputs;
   const price = RDS_HOURLY[i.instanceClass];
   if (!price) return { unpriced: `DB instance class ${i.instanceClass} is not in the price table` };
@@ -216,7 +230,7 @@ function priceRds(r: CostResource, all: CostResource[], hours: number): Priced {
   let gb = num(i.allocatedStorage);
   let storageNote = "";
   if (gb === undefined && i.replicateSourceDb) {
-    const primaries = all.filter((x) => x.type === r.type && x.component === r.component && !x.inputs.replicateSourceDb);
+    const primaries = all(r.type, r.component).filter((x) => !x.inputs.replicateSourceDb);
     gb = Math.max(0, ...primaries.map((x) => num(x.inputs.allocatedStorage) ?? 0));
     storageNote = " (source's size)";
   }
@@ -235,9 +249,10 @@ export function estimateCost(resources: CostResource[], options: { hoursPerMonth
   const hours = options.hoursPerMonth ?? HOURS_PER_MONTH;
   const lines: CostLine[] = [];
   const unpriced: UnpricedLine[] = [];
+  const siblings = siblingsOf(resources);
   for (const r of resources) {
     const component = r.component ?? "(stack)";
-    const priced = priceResource(r, resources, hours);
+    const priced = priceResource(r, siblings, hours);
     if (priced === "free") continue;
     if ("unpriced" in priced) unpriced.push({ resource: r.name, type: r.type, component, reason: priced.unpriced });
     else lines.push({ resource: r.name, type: r.type, component, monthlyUsd: money(priced.monthlyUsd), basis: priced.basis, ...(priced.unverified ? { unverified: true } : {}) });
@@ -260,7 +275,11 @@ export function renderCostTable(estimate: CostEstimate, budgetUsd?: number): str
   const out: string[] = [`Estimated monthly cost (${estimate.baseline}):`];
   const width = Math.max(10, ...estimate.lines.map((l) => l.resource.length));
   const byComp = new Map<string, CostLine[]>();
-  for (const l of estimate.lines) byComp.set(l.component, [...(byComp.get(l.component) ?? []), l]);
+  for (const l of estimate.lines) {
+    const lines = byComp.get(l.component);
+    if (lines) lines.push(l);
+    else byComp.set(l.component, [l]);
+  }
   for (const [component, lines] of byComp) {
     out.push(`  ${component}: ${usd(estimate.byComponent[component])}`);
     for (const l of lines) out.push(`    ${l.resource.padEnd(width)}  ${usd(l.monthlyUsd).padStart(12)}  ${l.basis}${l.unverified ? "  [unverified price]" : ""}`);
