@@ -9,6 +9,9 @@ export default defineConfig({
     // the Pulumi runtime's global state is per process, and nothing else in the suites keeps state between files.
     pool: "forks",
     isolate: false,
+    // Two processes (vitest's default on 2 cores is one): the real-program suites mostly wait on their
+    // servers, so the other process runs the rest meanwhile.
+    maxWorkers: 2,
     setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
