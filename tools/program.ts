@@ -171,10 +171,10 @@ const plainStackTrace = (error: Error, frames: NodeJS.CallSite[]) => [String(err
  * Pulumi's SDK formats a stack trace for every promise it makes (`debuggablePromise`: four per output property
  * of every resource, kept only for its promise-leak report) and a full one for every resource (its source
  * position for the engine); formatting them through source maps was about 80% of evaluating the program. The
- * mock engine reads neither, so the evaluation runs with `Error.stackTraceLimit = 0` and V8's plain format.
- * A run that fails is run again with stack traces restored, so the error still points at the line that threw.
+ * mock engine reads neither, so `build` runs with `Error.stackTraceLimit = 0` and V8's plain format. A build
+ * that fails is run again with stack traces restored, so the error still points at the line that threw.
  */
-export async function runProgram(config: PlatformConfig, options: RunOptions = {}): Promise<ProgramRun> {
+export async function withoutStackTraces<T>(build: () => Promise<T>): Promise<T> {
   const { stackTraceLimit, prepareStackTrace } = Error;
   const restore = () => {
     Error.stackTraceLimit = stackTraceLimit;
@@ -183,13 +183,17 @@ export async function runProgram(config: PlatformConfig, options: RunOptions = {
   Error.stackTraceLimit = 0;
   Error.prepareStackTrace = plainStackTrace;
   try {
-    return await evaluate(config, options);
+    return await build();
   } catch {
     restore();
-    return await evaluate(config, options);
+    return await build();
   } finally {
     restore();
   }
+}
+
+export async function runProgram(config: PlatformConfig, options: RunOptions = {}): Promise<ProgramRun> {
+  return withoutStackTraces(() => evaluate(config, options));
 }
 
 async function evaluate(config: PlatformConfig, options: RunOptions): Promise<ProgramRun> {
