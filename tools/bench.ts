@@ -110,7 +110,7 @@ function benchSuite(slowest = 10): void {
   try {
     console.log("\ntest suite: vitest run (the whole suite, as `npm test`)");
     const started = performance.now();
-    const r = spawnSync(process.execPath, [require.resolve("vitest/vitest.mjs"), "run", "--reporter=json", `--outputFile=${out}`], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
+    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", "--reporter=json", `--outputFile=${out}`], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
     const wallMs = performance.now() - started;
     if (!fs.existsSync(out)) throw new Error(`vitest wrote no report (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
     const report = JSON.parse(fs.readFileSync(out, "utf8")) as VitestJson;
