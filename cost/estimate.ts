@@ -206,7 +206,25 @@ function ebsOf(ebs: Record<string, any> | undefined): EbsSpec {
   return { type: ebs?.volumeType, sizeGb: num(ebs?.volumeSize), iops: num(ebs?.iops), throughputMBps: num(ebs?.throughput) };
 }
 
-function priceResource(r: CostResource, all: CostResource[], hours: number): Priced {
+/** Resources by type and component (any component when it is null): a node group's launch template, a replica's primary, an ingress group. */
+type Siblings = (type: string, component: string | undefined | null) => CostResource[];
+
+function siblingsOf(resources: CostResource[]): Siblings {
+  const index = new Map<string, CostResource[]>();
+  const add = (key: string, r: CostResource) => {
+    const list = index.get(key);
+    if (list) list.push(r);
+    else index.set(key, [r]);
+  };
+  const key = (type: string, component: string | undefined) => `${type}\u0000${component ?? ""}`;
+  for (const r of resources) {
+    add(key(r.type, r.component), r);
+    add(`${r.type}\u0000*`, r);
+  }
+  return (type, component) => index.get(component === null ? `${type}\u0000*` : key(type, component)) ?? [];
+}
+
+function priceResource(r: CostResource, all: Siblings, hours: number): Priced {
   const i = r.inputs;
   switch (r.type) {
     case "aws:eks/cluster:Cluster":
@@ -283,11 +301,11 @@ function priceResource(r: CostResource, all: CostResource[], hours: number): Pri
 }
 
 /** Root volume of a node group's nodes: its diskSize, else its component's launch template, else the EKS default 20 GB (priced as gp3, an assumption). */
-function nodeRootVolume(r: CostResource, all: CostResource[]): EbsSpec {
+function nodeRootVolume(r: CostResource, all: Siblings): EbsSpec {
   const disk = num(r.inputs.diskSize);
   if (disk !== undefined) return { type: "gp3", sizeGb: disk };
   if (r.inputs.launchTemplate) {
-    const templates = all.filter((t) => t.type === "aws:ec2/launchTemplate:LaunchTemplate" && t.component === r.component);
+    const templates = all("aws:ec2/launchTemplate:LaunchTemplate", r.component);
     const ebs = templates.length === 1 ? templates[0].inputs.blockDeviceMappings?.[0]?.ebs : undefined;
     if (num(ebs?.volumeSize) !== undefined) return { ...ebsOf(ebs), type: ebs.volumeType ?? "gp3" };
   }
@@ -310,19 +328,19 @@ function priceInstance(r: CostResource, hours: number): Priced {
 }
 
 /** An `alb` Ingress: one ALB per ingress group (alb.ingress.kubernetes.io/group.name), priced on the group's first Ingress. */
-function priceIngress(r: CostResource, all: CostResource[], hours: number): Priced {
+function priceIngress(r: CostResource, all: Siblings, hours: number): Priced {
   const className = r.inputs.spec?.ingressClassName ?? r.inputs.metadata?.annotations?.["kubernetes.io/ingress.class"];
   if (className !== "alb") return "free";
   const group = (x: CostResource) => x.inputs.metadata?.annotations?.["alb.ingress.kubernetes.io/group.name"];
   const g = group(r);
   if (g !== undefined) {
-    const first = all.find((x) => x.type === r.type && group(x) === g);
+    const first = all(r.type, null).find((x) => group(x) === g);
     if (first !== r) return "free";
   }
   return { monthlyUsd: hours * FLAT.loadBalancerHour.usd, basis: `ALB for ${g ? `ingress group ${g}` : "this Ingress"} ${hours} h x ${fmt(FLAT.loadBalancerHour)} (LCUs not included)` };
 }
 
-function priceNodeGroup(r: CostResource, all: CostResource[], hours: number): Priced {
+function priceNodeGroup(r: CostResource, all: Siblings, hours: number): Priced {
   const type: string | undefined = r.inputs.instanceTypes?.[0];
   const nodes = num(r.inputs.scalingConfig?.desiredSize);
   if (!type) return { unpriced: "node group without instanceTypes" };
@@ -343,7 +361,7 @@ function priceNodeGroup(r: CostResource, all: CostResource[], hours: number): Pr
   };
 }
 
-function priceRds(r: CostResource, all: CostResource[], hours: number): Priced {
+function priceRds(r: CostResource, all: Siblings, hours: number): Priced {
   const i = r.inputs;
   const price = RDS_HOURLY[i.instanceClass];
   if (!price) return { unpriced: `DB instance class ${i.instanceClass} is not in the price table` };
@@ -351,7 +369,7 @@ function priceRds(r: CostResource, all: CostResource[], hours: number): Priced {
   let gb = num(i.allocatedStorage);
   let storageNote = "";
   if (gb === undefined && i.replicateSourceDb) {
-    const primaries = all.filter((x) => x.type === r.type && x.component === r.component && !x.inputs.replicateSourceDb);
+    const primaries = all(r.type, r.component).filter((x) => !x.inputs.replicateSourceDb);
     gb = Math.max(0, ...primaries.map((x) => num(x.inputs.allocatedStorage) ?? 0));
     storageNote = " (source's size)";
   }
@@ -370,9 +388,10 @@ export function estimateCost(resources: CostResource[], options: { hoursPerMonth
   const hours = options.hoursPerMonth ?? HOURS_PER_MONTH;
   const lines: CostLine[] = [];
   const unpriced: UnpricedLine[] = [];
+  const siblings = siblingsOf(resources);
   for (const r of resources) {
     const component = r.component ?? "(stack)";
-    const priced = priceResource(r, resources, hours);
+    const priced = priceResource(r, siblings, hours);
     if (priced === "free") continue;
     if ("unpriced" in priced) unpriced.push({ resource: r.name, type: r.type, component, reason: priced.unpriced });
     else lines.push({ resource: r.name, type: r.type, component, monthlyUsd: money(priced.monthlyUsd), basis: priced.basis, ...(priced.unverified ? { unverified: true } : {}) });
@@ -395,7 +414,11 @@ export function renderCostTable(estimate: CostEstimate, budgetUsd?: number): str
   const out: string[] = [`Estimated monthly cost (${estimate.baseline}):`];
   const width = Math.max(10, ...estimate.lines.map((l) => l.resource.length));
   const byComp = new Map<string, CostLine[]>();
-  for (const l of estimate.lines) byComp.set(l.component, [...(byComp.get(l.component) ?? []), l]);
+  for (const l of estimate.lines) {
+    const lines = byComp.get(l.component);
+    if (lines) lines.push(l);
+    else byComp.set(l.component, [l]);
+  }
   for (const [component, lines] of byComp) {
     out.push(`  ${component}: ${usd(estimate.byComponent[component])}`);
     for (const l of lines) out.push(`    ${l.resource.padEnd(width)}  ${usd(l.monthlyUsd).padStart(12)}  ${l.basis}${l.unverified ? "  [unverified price]" : ""}`);

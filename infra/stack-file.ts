@@ -69,6 +69,17 @@ export function readProjectName(root: string = PROJECT_ROOT): string {
   return doc.name;
 }
 
+/**
+ * One placeholder Output per text, so two reads of the same stack file give equal raw configs (the tests share
+ * program runs by raw config, tools/program.ts).
+ */
+const placeholders = new Map<string, pulumi.Output<string>>();
+function secretPlaceholder(text: string): pulumi.Output<string> {
+  let placeholder = placeholders.get(text);
+  if (!placeholder) placeholders.set(text, (placeholder = pulumi.secret(text)));
+  return placeholder;
+}
+
 /** Split `<namespace>:*` values into plain values and secrets (secure values become placeholders). */
 export function rawConfigFrom(config: Record<string, unknown>, where: string, namespace: string): RawConfig {
   const raw: RawConfig = { values: {}, secrets: {} };
@@ -90,7 +101,7 @@ export function rawConfigFrom(config: Record<string, unknown>, where: string, na
     }
     const isSecure = isMapping(value) && "secure" in value;
     if (isSecure && (SECRET_KEYS as readonly string[]).includes(key)) {
-      raw.secrets[key as (typeof SECRET_KEYS)[number]] = pulumi.secret(`[secret ${key} from ${where}]`);
+      raw.secrets[key as (typeof SECRET_KEYS)[number]] = secretPlaceholder(`[secret ${key} from ${where}]`);
     } else if (isSecure) {
       problems.push(`${where}: ${fullKey} is encrypted, but only ${SECRET_KEYS.join(", ")} may be secrets`);
     } else {

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mockCall, mockOutputs } from "../tools/mock-outputs";
 import type { PlatformConfig } from "../infra/config";
-import type { RegisteredResource } from "../tools/program";
+import { withoutStackTraces, type RegisteredResource } from "../tools/program";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
@@ -40,7 +40,12 @@ const MOCK_CONFIG = { primaryRegion: "us-east-1" } as PlatformConfig;
  * Build resources inside `build(parent)` under mocks (`preview` false by default so applies run) and return
  * every resource registered below the test root.
  */
-export async function runComponent<T>(build: (parent: pulumi.ComponentResource) => T, options: { preview?: boolean } = {}): Promise<{ resources: RegisteredResource[]; result: T }> {
+export function runComponent<T>(build: (parent: pulumi.ComponentResource) => T, options: { preview?: boolean } = {}): Promise<{ resources: RegisteredResource[]; result: T }> {
+  // Without Pulumi's per-promise stack traces, as the whole program runs (tools/program.ts).
+  return withoutStackTraces(() => evaluateComponent(build, options));
+}
+
+async function evaluateComponent<T>(build: (parent: pulumi.ComponentResource) => T, options: { preview?: boolean }): Promise<{ resources: RegisteredResource[]; result: T }> {
   const preview = options.preview ?? false;
   const inputs = new Map<string, { inputs: Record<string, any>; provider?: string }>();
   await pulumi.runtime.setMocks({

@@ -5,6 +5,7 @@
 import type { RawConfig } from "../infra/config";
 import { readStackFile } from "../infra/stack-file";
 import type { TierName } from "../infra/tiers";
+import type { CommandIo } from "../tools/plan";
 import { runStack, type ProgramRun, type RegisteredResource, type RunOptions } from "../tools/program";
 
 export type { ProgramRun, RegisteredResource };
@@ -42,4 +43,25 @@ export function named(run: ProgramRun, type: string, name: string): RegisteredRe
 /** Children (direct or nested) of a component, by component name. */
 export function inComponent(run: ProgramRun, component: string): RegisteredResource[] {
   return run.resources.filter((r) => r.component === component && r.name !== component);
+}
+
+/**
+ * A command's `main` run in this process, so it shares the program runs the suites already evaluated; the
+ * result has spawnSync's shape (exit code, what it printed).
+ */
+export async function runCommand(
+  main: (argv: string[], io: CommandIo) => Promise<number>,
+  ...argv: string[]
+): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const status = await main(argv, {
+    out: (text) => {
+      stdout += `${text}\n`;
+    },
+    err: (text) => {
+      stderr += `${text}\n`;
+    },
+  });
+  return { status, stdout, stderr };
 }

@@ -56,6 +56,19 @@ async function runtimeProblems(resource: RegisteredResource, ref: ModelRef): Pro
   }
 }
 
+const STRICT_OPTIONS: ts.CompilerOptions = {
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  target: ts.ScriptTarget.ES2022,
+  // Not the default ES2022 + DOM: the models need no DOM types, and parsing them was most of the first check.
+  lib: ["lib.es2022.d.ts"],
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  types: [],
+};
+const parsedDeclarations = new Map<string, ts.SourceFile>();
+
 function strictProblems(checked: { resource: RegisteredResource; ref: ModelRef }[]): string[] {
   if (checked.length === 0) return [];
   const dir = path.resolve(__dirname);
@@ -70,22 +83,22 @@ function strictProblems(checked: { resource: RegisteredResource; ref: ModelRef }
     spans.push({ start, end: lines.length - 1, resource });
   });
   const source = lines.join("\n");
-  const options: ts.CompilerOptions = {
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    target: ts.ScriptTarget.ES2022,
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    types: [],
-  };
-  const host = ts.createCompilerHost(options);
+  const host = ts.createCompilerHost(STRICT_OPTIONS);
   const readFile = host.readFile.bind(host);
   const getSourceFile = host.getSourceFile.bind(host);
   host.readFile = (f) => (f === fileName ? source : readFile(f));
   host.fileExists = ((fileExists) => (f: string) => f === fileName || fileExists(f))(host.fileExists.bind(host));
-  host.getSourceFile = (f, lang, ...rest) => (f === fileName ? ts.createSourceFile(f, source, lang) : getSourceFile(f, lang, ...rest));
-  const program = ts.createProgram([fileName], options, host);
+  host.getSourceFile = (f, lang, ...rest) => {
+    if (f === fileName) return ts.createSourceFile(f, source, lang);
+    // The standard library and the models never change: parsed (and bound) once per process, not per check.
+    let file = parsedDeclarations.get(f);
+    if (!file) {
+      file = getSourceFile(f, lang, ...rest);
+      if (file) parsedDeclarations.set(f, file);
+    }
+    return file;
+  };
+  const program = ts.createProgram([fileName], STRICT_OPTIONS, host);
   const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === fileName);
   return diagnostics.map((d) => {
     const line = d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line;

@@ -6,9 +6,11 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { diffPlans, isEmptyDiff, offlinePlan, renderDiffMarkdown, renderDiffText, sizeLeaves, type PlanDiff } from "../tools/plan-diff";
+import { main as planMain } from "../tools/plan";
 import { architecture, renderMermaid, renderPlanMarkdown } from "../tools/plan-markdown";
 import type { ComponentSummary, PlanReport } from "../tools/plan-report";
 import type { RegisteredResource } from "../tools/program";
+import { runCommand } from "./harness";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -216,22 +218,24 @@ describe("--diff staging prod", () => {
 });
 
 describe("npm run plan", () => {
-  const plan = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "tools/plan.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+  // In-process (main), sharing the runs above; the bad-arguments case runs the real command.
+  const plan = (...args: string[]) => runCommand(planMain, ...args);
+  const command = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "tools/plan.ts", ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
 
-  it("`plan -- prod --markdown` prints the report with a Mermaid diagram", () => {
-    const r = plan("prod", "--markdown");
+  it("`plan -- prod --markdown` prints the report with a Mermaid diagram", async () => {
+    const r = await plan("prod", "--markdown");
     // Exit 1 only for mandatory policy violations, which the report then shows.
     expect(r.status, r.stderr).toBe(/❌ \d+ mandatory violation/.test(r.stdout) ? 1 : 0);
     expect(r.stdout).toContain("## Offline plan: `finishthisidea/prod` (tier `growth`");
     expect(mermaidBlock(r.stdout)).toContain(`${nodeId("network")} -->`);
   });
 
-  it("`plan -- --diff staging prod` prints the differences; bad arguments print the usage", () => {
-    const r = plan("--diff", "staging", "prod");
+  it("`plan -- --diff staging prod` prints the differences; bad arguments print the usage", async () => {
+    const r = await plan("--diff", "staging", "prod");
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("Diff staging (tier mvp");
     expect(r.stdout).toContain("Tier: mvp -> growth");
-    const bad = plan("--diff", "staging");
+    const bad = command("--diff", "staging");
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("npm run plan -- --diff <stackA> <stackB>");
   });

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -9,10 +8,11 @@ import { TIER_NAMES, type TierName } from "../infra/tiers";
 import { ALL_RULES } from "../policy/rules";
 import { K } from "../policy/kubernetes";
 import { T } from "../policy/security";
+import { main as planMain } from "../tools/plan";
 import { buildPlanReport, renderPlanText } from "../tools/plan-report";
 import { loadPolicyConfig, runPolicies, runPoliciesForStack, type PolicyReport } from "../tools/policy-run";
 import type { RegisteredResource } from "../tools/program";
-import { named, runStackFile, runTier, type ProgramRun } from "./harness";
+import { named, runCommand, runStackFile, runTier, type ProgramRun } from "./harness";
 import { fakeRegistered } from "./policy-args";
 
 /** The environment a tier is deployed as: staging runs mvp, every larger tier is production. */
@@ -201,24 +201,14 @@ describe("the plan", () => {
     expect(text).toContain("\n0 mandatory violations, ");
   });
 
-  it("`npm run plan` exits 1 and prints the violation when a mandatory rule is broken", () => {
+  it("`npm run plan` exits 1 and prints the violation when a mandatory rule is broken", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
-    // A stack without its own policy config gets the pack's levels: deletion protection is mandatory. (Limits a
-    // config override can break, such as the autoscaler caps, are refused earlier, by the config check.)
-    const file = path.join(dir, "Pulumi.unprotected.yaml");
-    const staging = fs.readFileSync(path.join(__dirname, "..", "Pulumi.staging.yaml"), "utf8");
-    fs.writeFileSync(file, staging);
-    let status = 0;
-    let stdout = "";
-    try {
-      execFileSync(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "..", "tools", "plan.ts"), file], { encoding: "utf8", stdio: "pipe" });
-    } catch (err) {
-      const e = err as { status: number; stdout: string };
-      status = e.status;
-      stdout = e.stdout;
-    }
+    const file = path.join(dir, "Pulumi.oversized.yaml");
+    const prod = fs.readFileSync(path.join(__dirname, "..", "Pulumi.prod.yaml"), "utf8");
+    fs.writeFileSync(file, `${prod}\n  finishthisidea:overrides:\n    workers:\n      nodes: { min: 34, max: 400, desired: 34 }\n`);
+    const { status, stdout } = await runCommand(planMain, file);
     expect(status).toBe(1);
-    expect(stdout).toContain("[mandatory] rds-deletion-protection database-primary: database-primary: deletionProtection is false; set deletionProtection: true.");
+    expect(stdout).toContain("[mandatory] cost-autoscaler-caps cluster-workers: cluster-workers: maxSize 400 exceeds tier growth's workers node cap 167.");
     expect(stdout).toContain("\n1 mandatory violations, ");
   });
 });

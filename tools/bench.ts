@@ -1,72 +1,144 @@
 /**
- * `npm run bench`: for each tier, the number of resources the program registers and the time to evaluate it
- * under the mock engine, next to the floor measured in the same process: importing the Pulumi SDK packages.
+ * `npm run bench [-- --no-suite]`: for each tier (BENCH_TIERS, default all), the number of resources the program registers and the time to
+ * build its whole plan (evaluate the program under the mock engine, then cost estimate, policy run and report),
+ * beside the floor measured in the same process: importing the Pulumi SDK packages. Then the test suite's time
+ * and its slowest files (vitest's own durations, from its JSON report).
+ *
+ * Wall time is what a developer waits for; CPU time (this process) is printed beside it because it stays
+ * comparable on a machine that other jobs are loading.
  */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { performance } from "node:perf_hooks";
+import type { ProgramRun } from "./program";
 import { UsageError, out, runCommand } from "./cli";
 
-const BENCH_USAGE = "usage: npm run bench [-- --help]";
+const BENCH_USAGE = "usage: npm run bench [-- --no-suite | --help]";
 const BENCH_HELP = `${BENCH_USAGE}
 
-For each tier, the resources the program registers and the time to evaluate it in preview mode under the mock
-engine (median, min, max of BENCH_ITERATIONS runs, default 5, after one warm-up), beside the floor measured in
-the same process: importing the Pulumi SDK packages. Config is staging's stack file with each tier in turn.`;
+For each tier, the resources the program registers and the time to build its whole plan in preview mode under
+the mock engine (medians of BENCH_ITERATIONS runs, default 5, after one warm-up; BENCH_TIERS=mvp,growth picks
+tiers), ms per resource and the ratio to the floor measured in the same process (importing the Pulumi SDK
+packages); the rehearsal's share of the evaluation; the policy pack on the enterprise plan; then the test suite's
+wall time and slowest files (skipped with --no-suite).`;
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 5);
+const ONLY_TIERS = process.env.BENCH_TIERS?.split(",").map((t) => t.trim()).filter(Boolean);
+const ROOT = path.join(__dirname, "..");
+
+interface Span {
+  wallMs: number;
+  cpuMs: number;
+}
+
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T } & Span> {
+  const wall = performance.now();
+  const cpu = cpuMs();
+  const value = await fn();
+  return { value, wallMs: performance.now() - wall, cpuMs: cpuMs() - cpu };
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function main(argv: string[]): Promise<number> {
-  if (argv.includes("--help") || argv.includes("-h")) {
-    await out(BENCH_HELP);
-    return 0;
-  }
-  if (argv.length > 0) throw new UsageError(`bench takes no arguments; got ${argv.join(" ")} (set BENCH_ITERATIONS to change the runs)`);
-  // Floor: the SDKs the program imports, loaded before anything of ours.
-  const t0 = performance.now();
-  await import("@pulumi/pulumi");
-  await import("@pulumi/aws");
-  await import("@pulumi/kubernetes");
-  await import("@pulumi/cloudflare");
-  await import("@pulumi/random");
-  const sdkImportMs = performance.now() - t0;
+/** The floor: the SDKs the program imports, loaded before anything of ours. */
+async function measureFloor(): Promise<Span> {
+  const floor = await timed(async () => {
+    await import("@pulumi/pulumi");
+    await import("@pulumi/aws");
+    await import("@pulumi/kubernetes");
+    await import("@pulumi/cloudflare");
+    await import("@pulumi/random");
+  });
+  console.log(`floor: importing the Pulumi SDK packages took ${floor.wallMs.toFixed(0)} ms (${floor.cpuMs.toFixed(0)} ms CPU)`);
+  return floor;
+}
 
-  const t1 = performance.now();
-  const { readStackFile } = await import("../infra/stack-file");
-  const { runStack } = await import("./program");
-  const { TIER_NAMES } = await import("../infra/tiers");
-  const programImportMs = performance.now() - t1;
+interface Evaluated {
+  tier: string;
+  run: ProgramRun;
+  medianMs: number;
+}
 
-  const base = readStackFile("staging");
-  // Each line is written (and waited for) as it is measured: complete through a pipe, live on a terminal.
-  const print = out;
-  await print(`floor: importing the Pulumi SDK packages took ${sdkImportMs.toFixed(0)} ms; the program's own modules ${programImportMs.toFixed(0)} ms more`);
-  await print(`each tier evaluated ${ITERATIONS} times in preview mode (first run is warm-up, excluded)\n`);
-  await print(["tier".padEnd(11), "resources".padStart(9), "median ms".padStart(10), "min ms".padStart(8), "max ms".padStart(8)].join("  "));
-  for (const tier of TIER_NAMES) {
+/** Each tier's whole plan, ITERATIONS times after a warm-up: medians, ms per resource, ratio to the floor. */
+async function benchPlans(floor: Span): Promise<Evaluated[]> {
+  const imported = await timed(async () => ({
+    stackFile: await import("../infra/stack-file"),
+    program: await import("./program"),
+    report: await import("./plan-report"),
+    tiers: await import("../infra/tiers"),
+  }));
+  const { stackFile, program, report, tiers } = imported.value;
+  console.log(`the program's own modules: ${imported.wallMs.toFixed(0)} ms more`);
+  console.log(`each tier's plan (evaluate + cost + policy + report) built ${ITERATIONS} times in preview mode, after one warm-up run; medians\n`);
+  const header = ["tier".padEnd(11), "resources".padStart(9), "evaluate ms".padStart(11), "report ms".padStart(9), "plan ms".padStart(8), "ms/resource".padStart(11), "x floor".padStart(7), "CPU x floor".padStart(11)];
+  console.log(header.join("  "));
+  const unknownTiers = (ONLY_TIERS ?? []).filter((t) => !(tiers.TIER_NAMES as readonly string[]).includes(t));
+  if (unknownTiers.length > 0) throw new UsageError(`BENCH_TIERS: unknown tier ${unknownTiers.join(", ")}; known: ${tiers.TIER_NAMES.join(", ")}`);
+  const base = stackFile.readStackFile("staging");
+  const evaluated: Evaluated[] = [];
+  for (const tier of tiers.TIER_NAMES.filter((t) => !ONLY_TIERS || ONLY_TIERS.includes(t))) {
     const raw = { values: { ...base.raw.values, tier }, secrets: base.raw.secrets };
-    const times: number[] = [];
+    const evaluate: number[] = [];
+    const build: number[] = [];
+    const plan: number[] = [];
+    const planCpu: number[] = [];
     let resources = 0;
+    let last: ProgramRun | undefined;
     for (let i = 0; i <= ITERATIONS; i++) {
-      const start = performance.now();
-      const run = await runStack(raw, base.project, `bench-${tier}`, { preview: true });
-      const elapsed = performance.now() - start;
-      resources = run.resources.length;
-      if (i > 0) times.push(elapsed);
+      const run = await timed(() => program.runStack(raw, base.project, `bench-${tier}`, { preview: true }));
+      last = run.value;
+      const built = await timed(async () => report.buildPlanReport(run.value));
+      resources = run.value.resources.length;
+      if (i === 0) continue;
+      evaluate.push(run.wallMs);
+      build.push(built.wallMs);
+      plan.push(run.wallMs + built.wallMs);
+      planCpu.push(run.cpuMs + built.cpuMs);
     }
-    await print([
+    console.log([
       tier.padEnd(11),
       String(resources).padStart(9),
-      median(times).toFixed(1).padStart(10),
-      Math.min(...times).toFixed(1).padStart(8),
-      Math.max(...times).toFixed(1).padStart(8),
+      median(evaluate).toFixed(0).padStart(11),
+      median(build).toFixed(0).padStart(9),
+      median(plan).toFixed(0).padStart(8),
+      (median(plan) / resources).toFixed(2).padStart(11),
+      (median(plan) / floor.wallMs).toFixed(2).padStart(7),
+      (median(planCpu) / floor.cpuMs).toFixed(2).padStart(11),
     ].join("  "));
+    evaluated.push({ tier, run: last!, medianMs: median(evaluate) });
   }
-  await benchPolicyPack();
-  return 0;
+  return evaluated;
+}
+
+/** Share of the plan the rehearsal may take: at most this fraction of the program's evaluation time. */
+const REHEARSAL_BUDGET = 0.1;
+
+/** The rehearsal's median time per tier over the runs just evaluated, against its budget of the evaluation time. */
+async function benchRehearsal(evaluated: Evaluated[]): Promise<void> {
+  const { rehearse } = await import("../rehearsal");
+  console.log(`\nrehearsal (rehearsal/), ${ITERATIONS} times per tier (after one warm-up); budget ${REHEARSAL_BUDGET * 100}% of the evaluation time`);
+  console.log(["tier".padEnd(11), "checks".padStart(6), "median ms".padStart(10), "of eval".padStart(8)].join("  "));
+  for (const { tier, run, medianMs } of evaluated) {
+    const times: number[] = [];
+    let checks = 0;
+    for (let i = 0; i <= ITERATIONS; i++) {
+      const start = performance.now();
+      checks = rehearse(run.resources, run.config).checks;
+      if (i > 0) times.push(performance.now() - start);
+    }
+    const share = median(times) / medianMs;
+    console.log([tier.padEnd(11), String(checks).padStart(6), median(times).toFixed(1).padStart(10), `${(share * 100).toFixed(1)}%`.padStart(8), share > REHEARSAL_BUDGET ? " OVER BUDGET" : ""].join("  "));
+  }
 }
 
 /**
@@ -91,6 +163,52 @@ async function benchPolicyPack(): Promise<void> {
   }
   const [cold, ...warm] = times;
   console.log(`\npolicy pack on the enterprise plan: ${rules} rules x ${run.resources.length} resources, median ${median(warm).toFixed(1)} ms (min ${Math.min(...warm).toFixed(1)}, max ${Math.max(...warm).toFixed(1)}, first run ${cold.toFixed(1)} ms; budget 1000 ms)`);
+}
+
+interface VitestJson {
+  startTime: number;
+  numTotalTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  testResults: { name: string; startTime: number; endTime: number; status: string; assertionResults: unknown[] }[];
+}
+
+/** `vitest run` with its JSON reporter into a temp file: the suite's wall time and its slowest files. */
+function benchSuite(slowest = 10): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-suite-"));
+  const out = path.join(dir, "vitest.json");
+  try {
+    console.log("\ntest suite: vitest run (the whole suite, as `npm test`)");
+    const started = performance.now();
+    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", "--reporter=json", `--outputFile=${out}`], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
+    const wallMs = performance.now() - started;
+    if (!fs.existsSync(out)) throw new Error(`vitest wrote no report (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
+    const report = JSON.parse(fs.readFileSync(out, "utf8")) as VitestJson;
+    const files = report.testResults.map((f) => ({ file: path.relative(ROOT, f.name), ms: f.endTime - f.startTime, tests: f.assertionResults.length, status: f.status }));
+    console.log(`${(wallMs / 1000).toFixed(1)} s wall for ${files.length} files, ${report.numTotalTests} tests (${report.numFailedTests} failed, ${report.numPendingTests} skipped); exit ${r.status}`);
+    console.log(`slowest files (vitest's duration of each file, including its share of the runs it evaluates first):`);
+    for (const f of [...files].sort((a, b) => b.ms - a.ms).slice(0, slowest)) {
+      console.log(`  ${(f.ms / 1000).toFixed(1).padStart(6)} s  ${f.file} (${f.tests} tests${f.status === "passed" ? "" : `, ${f.status}`})`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    await out(BENCH_HELP);
+    return 0;
+  }
+  const unknown = argv.filter((a) => a !== "--no-suite");
+  if (unknown.length > 0) throw new UsageError(`unknown argument ${unknown.join(" ")} (set BENCH_ITERATIONS and BENCH_TIERS to change the runs)`);
+  if (!Number.isInteger(ITERATIONS) || ITERATIONS < 1) throw new UsageError(`BENCH_ITERATIONS must be an integer >= 1; got ${JSON.stringify(process.env.BENCH_ITERATIONS)}`);
+  const floor = await measureFloor();
+  const evaluated = await benchPlans(floor);
+  await benchRehearsal(evaluated);
+  await benchPolicyPack();
+  if (!argv.includes("--no-suite")) benchSuite();
+  return 0;
 }
 
 runCommand(() => main(process.argv.slice(2)), BENCH_USAGE, (e) => `bench failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);

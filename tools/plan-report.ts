@@ -80,13 +80,19 @@ export function planFails(plan: Pick<PlanReport, "policy" | "rehearsal">): boole
 }
 
 export function buildPlanReport(run: ProgramRun): PlanReport {
+  // Resources directly in each component, grouped in one pass over the list.
+  const counts = new Map<string | undefined, Record<string, number>>();
+  for (const r of run.resources) {
+    if (r.type.startsWith("finishthisidea:")) continue;
+    const own = counts.get(r.component) ?? {};
+    own[r.type] = (own[r.type] ?? 0) + 1;
+    counts.set(r.component, own);
+  }
   const components = run.resources
     .filter((r) => r.type.startsWith("finishthisidea:"))
     .map((c): ComponentSummary => {
-      const own = run.resources.filter((r) => r.component === c.name && r !== c && !r.type.startsWith("finishthisidea:"));
-      const counts: Record<string, number> = {};
-      for (const r of own) counts[r.type] = (counts[r.type] ?? 0) + 1;
-      return { name: c.name, type: c.type, parent: c.parent, counts, total: own.length };
+      const own = counts.get(c.name) ?? {};
+      return { name: c.name, type: c.type, parent: c.parent, counts: own, total: Object.values(own).reduce((a, b) => a + b, 0) };
     });
   return {
     project: run.config.project,

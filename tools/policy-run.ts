@@ -113,11 +113,8 @@ export function levelOf(rule: Rule, config: PolicyPackConfig): EnforcementLevel 
   return rule.enforcementLevel ?? "mandatory";
 }
 
-/** Thrown by `notApplicable`. Not an Error: most (rule, resource) pairs are not applicable, and capturing a
- * stack trace for each of them would dominate the pack's run time. */
-class NotApplicable {
-  constructor(readonly reason?: string) {}
-}
+/** Thrown by `notApplicable`: a constant, not an Error, so the thousands of type mismatches capture no stack. */
+const NOT_APPLICABLE = Symbol("not applicable");
 
 function getConfigFor(rule: Rule, config: PolicyPackConfig) {
   return <T extends object>(): T => {
@@ -128,8 +125,8 @@ function getConfigFor(rule: Rule, config: PolicyPackConfig) {
   };
 }
 
-const notApplicable = (reason?: string): never => {
-  throw new NotApplicable(reason);
+const notApplicable = (): never => {
+  throw NOT_APPLICABLE;
 };
 
 const isTypeFor = (type: string) => (cls: { new (...args: any[]): unknown }) => (cls as unknown as { __pulumiType?: string }).__pulumiType === type;
@@ -140,6 +137,8 @@ export function policyResources(resources: RegisteredResource[]): { resource: Re
   const byKey = new Map<string, PolicyResource>();
   const providers = new Map<string, RegisteredResource>();
   for (const r of resources) if (r.type.startsWith("pulumi:providers:")) providers.set(r.name, r);
+  // dependsOn holds names; the first resource of that name, as a lookup instead of a scan per dependency.
+  const byName = new Map<string, PolicyResource>();
   const out = resources.map((r) => {
     const providerRes = r.options.provider ? providers.get(r.options.provider) : undefined;
     const opts: PolicyResourceOptions = {
@@ -163,6 +162,7 @@ export function policyResources(resources: RegisteredResource[]): { resource: Re
       asType: ((cls: any) => (isTypeFor(r.type)(cls) ? r.inputs : undefined)) as PolicyResource["asType"],
     };
     byKey.set(key(r.type, r.name), policy);
+    if (!byName.has(r.name)) byName.set(r.name, policy);
     return { resource: r, policy };
   });
   for (const { resource, policy } of out) {
@@ -172,7 +172,7 @@ export function policyResources(resources: RegisteredResource[]): { resource: Re
       policy.opts.parent = parent.urn;
     }
     policy.dependencies = resource.options.dependsOn
-      .map((name) => out.find((o) => o.resource.name === name)?.policy)
+      .map((name) => byName.get(name))
       .filter((p): p is PolicyResource => p !== undefined);
   }
   return out;
@@ -194,6 +194,7 @@ export function runPolicies(
   const rules = options.rules ?? ALL_RULES;
   const stackTags = options.stackTags ?? new Map<string, string>();
   const graph = policyResources(resources);
+  const byUrn = new Map(graph.map((g) => [g.policy.urn, g.resource]));
   const violations: PolicyViolation[] = [];
   const ruleLevels: PolicyReport["rules"] = [];
 
@@ -210,7 +211,7 @@ export function runPolicies(
           violations.push({ policy: rule.name, level, ...where, message: "rule returned a promise; the in-process runner runs synchronous rules only" });
         }
       } catch (err) {
-        if (err instanceof NotApplicable) return;
+        if (err === NOT_APPLICABLE) return;
         violations.push({ policy: rule.name, level, ...where, message: `rule failed: ${err instanceof Error ? err.message : String(err)}` });
       }
     };
@@ -242,7 +243,7 @@ export function runPolicies(
     if ("validateStack" in rule && rule.validateStack) {
       const args: StackValidationArgs = { resources: graph.map((g) => g.policy), stackTags, getConfig, notApplicable };
       const report = (message: string, urn?: string) => {
-        const r = urn ? graph.find((g) => g.policy.urn === urn)?.resource : undefined;
+        const r = urn ? byUrn.get(urn) : undefined;
         violations.push({ policy: rule.name, level, ...(r ? { resource: r.name, type: r.type } : {}), message });
       };
       call(() => rule.validateStack(args, report), {});

@@ -117,13 +117,86 @@ async function inputResources(value: unknown, seen = new Set<unknown>()): Promis
   return nested.flat();
 }
 
+/** Evaluations shared in this process by (raw config, project, stack, mode), once `shareRuns()` was called. */
+let shared: Map<string, Promise<ProgramRun>> | undefined;
+
+/**
+ * From now on, `runStack` with the same raw config, project, stack and mode returns the same run instead of
+ * evaluating the program again; its resources are frozen, so no reader can change what another one reads
+ * (clone them to make a broken variant). The test suites turn this on (test/setup.ts): a whole-program run
+ * costs a second, and many suites read the same few.
+ */
+export function shareRuns(): void {
+  shared ??= new Map();
+}
+
+/** Secrets are Outputs (unreadable here): a run is shared only with callers passing the very same ones. */
+const secretIds = new WeakMap<object, number>();
+let nextSecretId = 0;
+function runKey(raw: RawConfig, project: string, stack: string, preview: boolean): string {
+  const secretId = (o: object) => {
+    if (!secretIds.has(o)) secretIds.set(o, ++nextSecretId);
+    return secretIds.get(o);
+  };
+  const secrets = Object.entries(raw.secrets).map(([k, o]) => [k, o === undefined ? undefined : secretId(o)]);
+  return JSON.stringify([raw.values, secrets, project, stack, preview]);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 /** Resolve the raw config and run the program; ConfigError propagates before any resource is registered. */
 export async function runStack(raw: RawConfig, project: string, stack: string, options: RunOptions = {}): Promise<ProgramRun> {
   const config = resolveConfig(raw, project, stack);
-  return runProgram(config, options);
+  if (!shared) return runProgram(config, options);
+  const key = runKey(raw, project, stack, options.preview ?? true);
+  let run = shared.get(key);
+  if (!run) {
+    run = runProgram(config, options).then((r) => ({ ...r, resources: deepFreeze(r.resources) }));
+    shared.set(key, run);
+    run.catch(() => shared?.delete(key));
+  }
+  return run;
+}
+
+/** V8's own stack format, without source maps: what the SDK's stack captures get while the program is evaluated. */
+const plainStackTrace = (error: Error, frames: NodeJS.CallSite[]) => [String(error), ...frames.map((f) => `    at ${f}`)].join("\n");
+
+/**
+ * Pulumi's SDK formats a stack trace for every promise it makes (`debuggablePromise`: four per output property
+ * of every resource, kept only for its promise-leak report) and a full one for every resource (its source
+ * position for the engine); formatting them through source maps was about 80% of evaluating the program. The
+ * mock engine reads neither, so `build` runs with `Error.stackTraceLimit = 0` and V8's plain format. A build
+ * that fails is run again with stack traces restored, so the error still points at the line that threw.
+ */
+export async function withoutStackTraces<T>(build: () => Promise<T>): Promise<T> {
+  const { stackTraceLimit, prepareStackTrace } = Error;
+  const restore = () => {
+    Error.stackTraceLimit = stackTraceLimit;
+    Error.prepareStackTrace = prepareStackTrace;
+  };
+  Error.stackTraceLimit = 0;
+  Error.prepareStackTrace = plainStackTrace;
+  try {
+    return await build();
+  } catch {
+    restore();
+    return await build();
+  } finally {
+    restore();
+  }
 }
 
 export async function runProgram(config: PlatformConfig, options: RunOptions = {}): Promise<ProgramRun> {
+  return withoutStackTraces(() => evaluate(config, options));
+}
+
+async function evaluate(config: PlatformConfig, options: RunOptions): Promise<ProgramRun> {
   const preview = options.preview ?? true;
   const registered = new Map<string, { inputs: Record<string, any>; provider?: string; custom: boolean }>();
   const duplicates: string[] = [];

@@ -1,0 +1,52 @@
+/**
+ * tools/program.ts itself: runs shared by raw config and mode (test/setup.ts turns sharing on), their resources
+ * frozen; and the evaluation without stack traces, which restores them and still reports where a failure threw.
+ */
+import { describe, expect, it } from "vitest";
+import { runProgram, runStack } from "../tools/program";
+import { rawConfigWith, runStackFile, runTier } from "./harness";
+
+describe("shared runs", () => {
+  it("returns the same run for the same raw config and mode, another for another mode or config", async () => {
+    // The runs the whole-program suites read anyway (platform, program, policy-program).
+    const mvp = await runTier("mvp");
+    expect(await runTier("mvp")).toBe(mvp);
+    expect(await runStack(rawConfigWith({ tier: "mvp" }), "finishthisidea", "test-mvp")).toBe(mvp);
+    expect(await runTier("mvp", {}, { preview: false })).not.toBe(mvp);
+    const surge = await runTier("growth", { surgeMode: true });
+    expect(await runTier("growth", { surgeMode: false })).not.toBe(surge);
+  });
+
+  it("freezes the shared resources: a test that changes one must clone it first", async () => {
+    const run = await runStackFile("staging");
+    const cluster = run.resources.find((r) => r.type === "aws:eks/cluster:Cluster")!;
+    expect(() => {
+      cluster.inputs.version = "1.0";
+    }).toThrow(TypeError);
+    expect(() => run.resources.push(cluster)).toThrow(TypeError);
+    const copy = structuredClone(cluster);
+    copy.inputs.version = "1.0";
+    expect(copy.inputs.version).toBe("1.0");
+  });
+});
+
+describe("evaluation without stack traces", () => {
+  it("restores Error.stackTraceLimit after a run", async () => {
+    const limit = Error.stackTraceLimit;
+    const { config } = await runStackFile("staging");
+    await runProgram(config);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error("x").stack).toMatch(/program-runner\.test\.ts/);
+  });
+
+  it("a run that throws is run again with stack traces, so the error points at the line that threw", async () => {
+    const limit = Error.stackTraceLimit;
+    const { config } = await runStackFile("staging");
+    // Past the config schema (which refuses it): more NAT gateways than availability zones.
+    const broken = { ...config, preset: { ...config.preset, network: { ...config.preset.network, natGateways: 9 } } };
+    const err = (await runProgram(broken).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/natGateways \(9\) exceeds the number of AZs/);
+    expect(err.stack).toMatch(/components\/network\/network\.ts:\d+/);
+    expect(Error.stackTraceLimit).toBe(limit);
+  });
+});
