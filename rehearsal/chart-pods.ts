@@ -99,6 +99,7 @@ export function podsOfRelease(r: RegisteredResource, namespace: string | undefin
       claims: p.claims?.(values) ?? [],
       refs: [],
       envKeys: [],
+      envKeysHidden: false,
       env: {},
       configDeps: r.inputDependencies ?? [],
     };

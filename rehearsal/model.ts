@@ -54,6 +54,8 @@ export interface PodGroup {
   refs: PodRef[];
   /** Env var names it gets from literal env and the keys of the Secrets/ConfigMaps it loads with envFrom. */
   envKeys: string[];
+  /** Some envFrom Secret/ConfigMap whose keys the preview hides: envKeys is then incomplete. */
+  envKeysHidden: boolean;
   /** Literal env values (URLs the pod is pointed at). */
   env: Record<string, string>;
   /**
@@ -201,6 +203,7 @@ export function buildModel(resources: RegisteredResource[]): PlanModel {
       const containers: any[] = [...(spec.containers ?? [])];
       const env: Record<string, string> = {};
       const envKeys: string[] = [];
+      let envKeysHidden = false;
       for (const c of containers) {
         for (const e of c.env ?? []) {
           envKeys.push(e.name);
@@ -211,7 +214,9 @@ export function buildModel(resources: RegisteredResource[]): PlanModel {
           const from = f.secretRef ? "Secret" : "ConfigMap";
           const ref = f.secretRef ?? f.configMapRef;
           const named = known(ref?.name) ? [ref.name] : dependencyNames(o.resource, byUrn, from);
-          for (const n of named) envKeys.push(...dataKeys(from, n, o.namespace));
+          const keys = named.flatMap((n) => dataKeys(from, n, o.namespace));
+          if (keys.length === 0) envKeysHidden = true;
+          envKeys.push(...keys);
         }
       }
       const direct = o.resource.inputDependencies ?? [];
@@ -239,6 +244,7 @@ export function buildModel(resources: RegisteredResource[]): PlanModel {
         })),
         refs: podRefs(spec),
         envKeys,
+        envKeysHidden,
         env,
       });
     }
@@ -261,7 +267,7 @@ export function buildModel(resources: RegisteredResource[]): PlanModel {
       pods.push({
         id: `EKS add-on ${a.name}`, kind: "Deployment", name: a.name.split("/")[1], namespace: "kube-system", labels: {}, nodeSelector: {},
         tolerations: a.tolerations, nodeTerms: [], cpuMilli: a.cpuMilli, memoryMiB: a.memoryMiB, gpus: 0, replicas: a.replicas,
-        daemonSet: false, ports: [], claims: [], refs: [], envKeys: [], env: {}, configDeps: [],
+        daemonSet: false, ports: [], claims: [], refs: [], envKeys: [], envKeysHidden: false, env: {}, configDeps: [],
       });
     }
   }

@@ -88,9 +88,12 @@ export function checkReachability(model: PlanModel): RuleResult {
   const portsOf = (p: PodGroup) => Object.fromEntries(p.ports.filter((x) => x.name).map((x) => [x.name!, x.containerPort]));
   const eks = model.resources.some((r) => r.type === "aws:eks/cluster:Cluster");
 
-  // Pods handed something of a component (its endpoint, its password) are that component's clients.
+  // A pod is a client by its env keys. Where the preview hides a whole envFrom Secret's keys, it is taken for a
+  // client of any component whose outputs (endpoint, password) flow into its config. A pod handed only named keys
+  // (the restore check gets the database's password for its throwaway instance) is judged by those names.
   const componentOf = (urn: string) => { const r = model.byUrn.get(urn); return r?.component ? model.resources.find((c) => c.name === r.component && c.type.startsWith("finishthisidea:")) : undefined; };
-  const clientsOf = (componentType: string, envKey: string) => appPods.filter((p) => p.envKeys.includes(envKey) || p.configDeps.some((u) => componentOf(u)?.type === componentType));
+  const clientsOf = (componentType: string, envKey: string) =>
+    appPods.filter((p) => p.envKeys.includes(envKey) || (p.envKeysHidden && p.configDeps.some((u) => componentOf(u)?.type === componentType)));
 
   // In-cluster servers the env points at.
   for (const [key, server] of Object.entries(ENV_CLIENTS)) {
