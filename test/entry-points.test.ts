@@ -46,7 +46,9 @@ function cliConfig(extra: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-const value = <T>(o: unknown): Promise<T> => new Promise((resolve) => pulumi.output(o as T).apply(resolve));
+const value = <T>(o: unknown): Promise<T> => new Promise((resolve) => {
+  (pulumi.output(o as pulumi.Input<string>) as pulumi.Output<unknown>).apply((v) => resolve(v as T));
+});
 
 interface Registered { type: string; name: string; inputs: Record<string, any> }
 

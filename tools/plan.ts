@@ -34,8 +34,12 @@ async function main(argv: string[]): Promise<number> {
   return plan.policy.mandatoryViolations > 0 ? 1 : 0;
 }
 
+// Exit only once stdout is flushed: on a pipe (`| jq`, CI capturing output) process.exit would cut a large
+// --json document short. Writes are ordered, so the empty write's callback runs after the report's.
+const exitAfterFlush = (code: number) => process.stdout.write("", () => process.exit(code));
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  exitAfterFlush,
   (err) => {
     console.error(err instanceof ConfigError ? err.message : `plan failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
