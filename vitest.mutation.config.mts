@@ -1,0 +1,29 @@
+import { defineConfig, mergeConfig } from "vitest/config";
+import base from "./vitest.config.mts";
+
+/**
+ * The suites Stryker runs against each mutant (stryker.config.json): the tests of the mutated modules (tier
+ * presets and config, cost model, policy rules, renderers, plan report), not the whole suite. Real-program
+ * suites (pgbouncer + postgres) and the child-process entry tests stay out: they test other layers and are slow.
+ */
+export default mergeConfig(base, defineConfig({
+  test: {
+    include: [
+      "test/config.test.ts",
+      "test/cost.test.ts",
+      "test/golden.test.ts",
+      "test/mutants.test.ts",
+      "test/independent-values.test.ts",
+      "test/policy-security.test.ts",
+      "test/policy-kubernetes.test.ts",
+      "test/policy-cost.test.ts",
+      "test/policy-branches.test.ts",
+      "test/pgbouncer.test.ts",
+      "test/prometheus-rules.test.ts",
+      "test/observability.test.ts",
+      "test/plan-reports.test.ts",
+      "test/surge.test.ts",
+      "test/recovery.test.ts",
+    ],
+  },
+}));
