@@ -11,6 +11,18 @@ import { TIERS } from "../infra/tiers";
 
 const GIB = 1073741824;
 
+describe("instance types per tier, as the scaling plan (seed 002, Instance Types Strategy) lists them", () => {
+  it.each([
+    ["mvp", "t3.medium", "t3.large", "db.t3.medium"],
+    ["growth", "c5.xlarge", "c5.2xlarge", "db.r5.xlarge"],
+    ["scale", "c5.2xlarge", "c5.4xlarge", "db.r5.4xlarge"],
+    ["enterprise", "c5.4xlarge", "m5.8xlarge", "db.r5.16xlarge"],
+  ] as const)("%s: API %s, workers %s, database %s", (tier, api, workers, db) => {
+    const p = TIERS[tier];
+    expect([p.api.instanceType, p.workers.instanceType, p.workers.spotInstanceTypes[0], p.database.instanceClass]).toEqual([api, workers, workers, db]);
+  });
+});
+
 describe("alarm thresholds per tier (whole object: every key is a paging decision)", () => {
   // Shared by every tier: 3 of 5 one-minute periods; RDS CPU 80 %; replica lag 5 min; Redis memory 75 %
   // (noeviction refuses writes at 100 %), no evictions, engine CPU 80 %, replication lag 30 s;
