@@ -6,24 +6,25 @@ import base from "./vitest.config.mts";
  * presets and config, cost model, policy rules, renderers, plan report), not the whole suite. Real-program
  * suites (pgbouncer + postgres) and the child-process entry tests stay out: they test other layers and are slow.
  */
-export default mergeConfig(base, defineConfig({
-  test: {
-    include: [
-      "test/config.test.ts",
-      "test/cost.test.ts",
-      "test/golden.test.ts",
-      "test/mutants.test.ts",
-      "test/independent-values.test.ts",
-      "test/policy-security.test.ts",
-      "test/policy-kubernetes.test.ts",
-      "test/policy-cost.test.ts",
-      "test/policy-branches.test.ts",
-      "test/pgbouncer.test.ts",
-      "test/prometheus-rules.test.ts",
-      "test/observability.test.ts",
-      "test/plan-reports.test.ts",
-      "test/surge.test.ts",
-      "test/recovery.test.ts",
-    ],
-  },
-}));
+const ALL = [
+  "test/config.test.ts",
+  "test/cost.test.ts",
+  "test/golden.test.ts",
+  "test/independent-values.test.ts",
+  "test/policy-security.test.ts",
+  "test/policy-kubernetes.test.ts",
+  "test/policy-cost.test.ts",
+  "test/policy-branches.test.ts",
+  "test/pgbouncer.test.ts",
+  "test/prometheus-rules.test.ts",
+  "test/observability.test.ts",
+  "test/plan-reports.test.ts",
+  "test/surge.test.ts",
+  "test/recovery.test.ts",
+];
+
+// MUTATE_TESTS=test/a.test.ts,test/b.test.ts narrows the suites for a run over one module
+// (e.g. `MUTATE_TESTS=test/plan-reports.test.ts npm run mutate -- --mutate tools/plan-report.ts`).
+const only = process.env.MUTATE_TESTS?.split(",").map((f) => f.trim()).filter(Boolean);
+
+export default mergeConfig(base, defineConfig({ test: { include: only ?? ALL } }));
