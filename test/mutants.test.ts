@@ -60,6 +60,42 @@ describe("network", () => {
   });
 });
 
+describe("database", () => {
+  it("each cross-region replica, as a whole: encrypted with its region's key, private, in its region's closed network, protected", () => {
+    for (const region of ["us-west-2", "eu-west-1"]) {
+      const replica = named(run, "aws:rds/instance:Instance", `database-replica-${region}`);
+      // kmsKeyId and the other ARNs/names come from tools/mock-outputs.ts (account 123456789012).
+      expect(replica.inputs, region).toEqual({
+        autoMinorVersionUpgrade: true,
+        caCertIdentifier: "rds-ca-rsa2048-g1",
+        copyTagsToSnapshot: true,
+        dbSubnetGroupName: `replica-network-${region}-db-subnets-mock`,
+        deletionProtection: true,
+        enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+        instanceClass: "db.r5.xlarge",
+        kmsKeyId: `arn:aws:kms:us-east-1:123456789012:database-kms-${region}`,
+        maintenanceWindow: "sun:04:30-sun:05:30",
+        maxAllocatedStorage: 1000,
+        multiAz: false,
+        parameterGroupName: `database-params-${region}-mock`,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: `arn:aws:kms:us-east-1:123456789012:database-kms-${region}`,
+        performanceInsightsRetentionPeriod: 7,
+        port: 5432,
+        publiclyAccessible: false,
+        replicateSourceDb: "arn:aws:rds:us-east-1:123456789012:database-primary",
+        skipFinalSnapshot: true,
+        storageEncrypted: true,
+        storageType: "gp3",
+        vpcSecurityGroupIds: [`replica-network-${region}-db-sg-id`],
+      });
+      expect(replica.options, region).toEqual({
+        protect: true, aliases: [], dependsOn: [], provider: `aws-database-${region}`, ignoreChanges: [], deleteBeforeReplace: false, retainOnDelete: false,
+      });
+    }
+  });
+});
+
 describe("API edge", () => {
   it("the ALB serves HTTPS 443 with the TLS 1.3/1.2 policy and redirects HTTP 80 to it", () => {
     const annotations = named(run, "kubernetes:networking.k8s.io/v1:Ingress", "api-ingress").inputs.metadata.annotations as Record<string, string>;
