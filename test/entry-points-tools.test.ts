@@ -21,6 +21,8 @@ vi.mock("@pulumi/policy", async (importOriginal) => ({
 const ROOT = path.resolve(__dirname, "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 const run = promisify(execFile);
+/** Child processes load the SDKs and evaluate the program: minutes on a loaded 2-core runner, not seconds. */
+const CHILD_TIMEOUT = 240_000;
 
 describe("policy/index.ts (the pack as `pulumi preview --policy-pack policy` loads it)", () => {
   it("constructs exactly one mandatory pack named finishthisidea-guardrails with every rule", async () => {
@@ -111,7 +113,7 @@ describe("npm run plan -- staging --json", () => {
     // Secrets never reach the JSON: the stack file's placeholder for the token is masked.
     expect(stdout).not.toContain("[secret cloudflareApiToken");
     expect(stdout).toContain('"[secret]"');
-  });
+  }, CHILD_TIMEOUT);
 });
 
 describe("npm run bench", () => {
@@ -125,9 +127,9 @@ describe("npm run bench", () => {
     expect(row[0]).toBe("mvp");
     expect(Number(row[1])).toBeGreaterThan(150);
     expect(row.slice(2).every((n) => /^\d+\.\d$/.test(n))).toBe(true);
-  });
+  }, CHILD_TIMEOUT);
 
   it("refuses a zero iteration count, naming the variable", async () => {
     await expect(run(TSX, ["tools/bench.ts"], { cwd: ROOT, env: { ...process.env, BENCH_ITERATIONS: "0" } })).rejects.toMatchObject({ stderr: expect.stringContaining("BENCH_ITERATIONS must be an integer >= 1") });
-  });
+  }, CHILD_TIMEOUT);
 });
