@@ -1,4 +1,4 @@
-import { defineConfig, mergeConfig } from "vitest/config";
+import { defineConfig } from "vitest/config";
 import base from "./vitest.config.mts";
 
 /**
@@ -27,4 +27,5 @@ const ALL = [
 // (e.g. `MUTATE_TESTS=test/plan-reports.test.ts npm run mutate -- --mutate tools/plan-report.ts`).
 const only = process.env.MUTATE_TESTS?.split(",").map((f) => f.trim()).filter(Boolean);
 
-export default mergeConfig(base, defineConfig({ test: { include: only ?? ALL } }));
+// Not mergeConfig: it concatenates arrays, so the base's test/**/*.test.ts would stay included.
+export default defineConfig({ ...base, test: { ...base.test, include: only ?? ALL } });
