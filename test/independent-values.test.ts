@@ -111,6 +111,8 @@ describe("price table (USD, us-east-1; sources in cost/prices.ts)", () => {
       expect(price.source).toMatch(/\S{10,}/);
       expect(price.date).toMatch(/^20\d\d-\d\d(-\d\d)?$/);
       expect(["public", "secondary", "unverified-linear"]).toContain(price.confidence);
+      // A secondary figure is only as good as the page it was read from: it names that page.
+      if (price.confidence === "secondary") expect(price.source).toMatch(/https:\/\/[a-z0-9.-]+\.[a-z]{2,}\/\S*/);
     }
     // The linear RDS estimates are marked as such (xlarge 2x, 4xlarge 8x, 16xlarge 32x db.r5.large's 0.25).
     expect(["db.r5.xlarge", "db.r5.4xlarge", "db.r5.16xlarge"].map((c) => RDS_HOURLY[c].confidence)).toEqual(["unverified-linear", "unverified-linear", "unverified-linear"]);
