@@ -125,17 +125,16 @@ describe.each(TIER_NAMES)("Alerting on tier %s", (tier) => {
 describe("Alerting wiring (growth)", () => {
   let resources: RegisteredResource[];
   let result: Alerting;
-  const t = alarmThresholds(TIERS.growth, 0.9995);
   beforeAll(async () => {
     ({ resources, result } = await run(configFor("growth", { alertHttpsEndpoint: "https://events.pagerduty.com/integration/abc/enqueue" })));
   });
 
   it("carries the threshold table into the alarms", () => {
     expect(alarm(resources, "rds-primary-cpu")).toMatchObject({ namespace: "AWS/RDS", metricName: "CPUUtilization", threshold: 80, comparisonOperator: "GreaterThanThreshold", dimensions: { DBInstanceIdentifier: "db-primary" } });
-    expect(alarm(resources, "rds-primary-connections").threshold).toBe(Math.floor(TIERS.growth.database.maxConnections * 0.8));
+    expect(alarm(resources, "rds-primary-connections").threshold).toBe(800); // 80 % of growth's max_connections 1000
     expect(alarm(resources, "rds-primary-free-storage")).toMatchObject({ threshold: 200 * 1024 ** 3 * 0.05, comparisonOperator: "LessThanThreshold", statistic: "Minimum" });
     expect(alarm(resources, "rds-replica-us-west-2-1-lag")).toMatchObject({ metricName: "ReplicaLag", threshold: 300, dimensions: { DBInstanceIdentifier: "db-replica-us-west-2" } });
-    expect(alarm(resources, "cache-0002-001-memory")).toMatchObject({ metricName: "DatabaseMemoryUsagePercentage", threshold: t.cache.memoryPercent, dimensions: { CacheClusterId: "fti-redis-0002-001" } });
+    expect(alarm(resources, "cache-0002-001-memory")).toMatchObject({ metricName: "DatabaseMemoryUsagePercentage", threshold: 75, dimensions: { CacheClusterId: "fti-redis-0002-001" } });
     expect(alarm(resources, "cache-0001-002-cpu")).toMatchObject({ metricName: "EngineCPUUtilization", threshold: 80 });
     expect(alarm(resources, "cache-0003-002-replication-lag")).toMatchObject({ metricName: "ReplicationLag", threshold: 30, treatMissingData: "notBreaching" });
     expect(alarm(resources, "rds-primary-cpu")).toMatchObject({ period: 60, evaluationPeriods: 5, datapointsToAlarm: 3 });
@@ -156,8 +155,8 @@ describe("Alerting wiring (growth)", () => {
   it("watches the ALB found by its fixed name: 5xx rates by metric math, target health by Metrics Insights", () => {
     const target = alarm(resources, "alb-target-5xx-rate");
     expect(target.metricQueries.find((q: any) => q.id === "errors").metric).toMatchObject({ metricName: "HTTPCode_Target_5XX_Count", stat: "Sum", dimensions: { LoadBalancer: "app/fti-test-api/50dc6c495c0c9188" } });
-    expect(target.metricQueries.find((q: any) => q.returnData).expression).toBe(errorRateExpression(t.alb.minRequestsPerMinute));
-    expect(target.threshold).toBe(t.alb.error5xxPercent);
+    expect(target.metricQueries.find((q: any) => q.returnData).expression).toBe("IF(requests >= 60, 100 * FILL(errors, 0) / requests, 0)");
+    expect(target.threshold).toBe(0.72);
     expect(alarm(resources, "alb-elb-5xx-rate").metricQueries[0].metric.metricName).toBe("HTTPCode_ELB_5XX_Count");
     const healthy = alarm(resources, "alb-healthy-targets");
     expect(healthy.metricQueries).toEqual([{ id: "q1", expression: albTargetHealthQuery("MIN", "HealthyHostCount", "app/fti-test-api/50dc6c495c0c9188"), period: 60, returnData: true }]);

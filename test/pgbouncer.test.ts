@@ -159,11 +159,11 @@ describe("PgBouncer", () => {
 
   it("keeps the rendered ini in a ConfigMap and no credential outside the Secret", () => {
     const cm = find(resources, "kubernetes:core/v1:ConfigMap", "pgbouncer-config").inputs;
-    expect(cm.data["pgbouncer.ini"]).toBe(renderPgbouncerIni({
-      databases: [{ name: "finishthisidea", host: "db.abc.us-east-1.rds.amazonaws.com", port: 5432 }],
-      maxDbConnections: 225,
-      statsUsers: [EXPORTER_USER],
-    }));
+    // The component's wiring in literals (the renderer itself is tested above): max_connections 1000 less a
+    // 10 % reserve (100) = 900, shared by 3 replicas + 1 being replaced = 225 per process.
+    const ini = parseIni(cm.data["pgbouncer.ini"]);
+    expect(ini.databases).toEqual({ finishthisidea: "host=db.abc.us-east-1.rds.amazonaws.com port=5432 dbname=finishthisidea" });
+    expect(ini.pgbouncer).toMatchObject({ max_db_connections: "225", stats_users: "pgbouncer_exporter", listen_port: "6432" });
     const plain = JSON.stringify(resources.filter((r) => r.type !== "kubernetes:core/v1:Secret" && r.type !== "random:index/randomPassword:RandomPassword").map((r) => r.inputs));
     expect(plain).not.toContain(PASSWORD);
     expect(plain).not.toContain("mock-password-for-pgbouncer-exporter-password");

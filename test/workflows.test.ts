@@ -55,7 +55,8 @@ function byTrigger(trigger: string): [string, Workflow] {
 describe("workflow files", () => {
   it("there are workflows for pull requests, pushes to main and manual promotion", () => {
     expect(files.length).toBeGreaterThanOrEqual(3);
-    for (const trigger of ["pull_request", "push", "workflow_dispatch"]) byTrigger(trigger);
+    for (const trigger of ["pull_request", "push"]) byTrigger(trigger);
+    expect([...workflows].filter(([, wf]) => "workflow_dispatch" in wf.on).map(([f]) => f).sort()).toEqual(["mutation.yml", "promote.yml"]);
   });
 
   it.each(files)("%s validates against the GitHub workflow schema", (file) => {
@@ -184,7 +185,7 @@ describe("deploy on push to main", () => {
 describe("promotion", () => {
   let job: Job;
   beforeAll(() => {
-    const [, wf] = byTrigger("workflow_dispatch");
+    const wf = workflows.get("promote.yml")!;
     expect(Object.keys(wf.on)).toEqual(["workflow_dispatch"]);
     const jobs = Object.values(wf.jobs).filter((j) => runs(j).includes("npm run promote"));
     expect(jobs).toHaveLength(1);
@@ -208,5 +209,25 @@ describe("promotion", () => {
 
   it("never overlaps another update of prod", () => {
     expect(job.concurrency).toEqual({ group: expect.stringContaining("prod"), "cancel-in-progress": false });
+  });
+});
+
+describe("mutation testing", () => {
+  it("runs npm run mutate weekly and on demand, and never on pull requests or pushes", () => {
+    const wf = workflows.get("mutation.yml")!;
+    expect(Object.keys(wf.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect(wf.on.schedule).toEqual([{ cron: "17 3 * * 1" }]);
+    const jobs = Object.values(wf.jobs).filter((j) => runs(j).includes("npm run mutate"));
+    expect(jobs).toHaveLength(1);
+    for (const [file, other] of workflows) if (file !== "mutation.yml") expect(Object.values(other.jobs).map(runs).join("\n"), file).not.toContain("mutate");
+  });
+
+  it("npm test does not run Stryker; npm run mutate does, over the module tests only", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"));
+    expect(pkg.scripts.test).toBe("vitest run");
+    expect(pkg.scripts.mutate).toBe("stryker run");
+    const stryker = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "stryker.config.json"), "utf8"));
+    expect(stryker).toMatchObject({ testRunner: "vitest", checkers: ["typescript"], coverageAnalysis: "perTest", thresholds: { break: 90 } });
+    expect(stryker.concurrency).toBeLessThanOrEqual(2);
   });
 });

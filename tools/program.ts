@@ -68,7 +68,9 @@ function describeAlias(alias: unknown): unknown {
   if (typeof alias === "string") return alias;
   if (pulumi.Output.isInstance(alias)) return "<output alias>";
   const a = alias as pulumi.Alias;
-  return { name: a.name, type: a.type, parent: a.parent === pulumi.rootStackResource ? "<root stack>" : nameOf(a.parent) };
+  // rootStackResource is undefined, so only an explicit `parent` key means the root stack; no key means "same parent".
+  const parent = !("parent" in a) ? undefined : a.parent === pulumi.rootStackResource ? "<root stack>" : nameOf(a.parent);
+  return { name: a.name, type: a.type, parent };
 }
 
 function dependsOnNames(dependsOn: pulumi.ResourceOptions["dependsOn"]): string[] {

@@ -1,0 +1,31 @@
+import { defineConfig } from "vitest/config";
+import base from "./vitest.config.mts";
+
+/**
+ * The suites Stryker runs against each mutant (stryker.config.json): the tests of the mutated modules (tier
+ * presets and config, cost model, policy rules, renderers, plan report), not the whole suite. Real-program
+ * suites (pgbouncer + postgres) and the child-process entry tests stay out: they test other layers and are slow.
+ */
+const ALL = [
+  "test/config.test.ts",
+  "test/cost.test.ts",
+  "test/golden.test.ts",
+  "test/independent-values.test.ts",
+  "test/policy-security.test.ts",
+  "test/policy-kubernetes.test.ts",
+  "test/policy-cost.test.ts",
+  "test/policy-branches.test.ts",
+  "test/pgbouncer.test.ts",
+  "test/prometheus-rules.test.ts",
+  "test/observability.test.ts",
+  "test/plan-reports.test.ts",
+  "test/surge.test.ts",
+  "test/recovery.test.ts",
+];
+
+// MUTATE_TESTS=test/a.test.ts,test/b.test.ts narrows the suites for a run over one module
+// (e.g. `MUTATE_TESTS=test/plan-reports.test.ts npm run mutate -- --mutate tools/plan-report.ts`).
+const only = process.env.MUTATE_TESTS?.split(",").map((f) => f.trim()).filter(Boolean);
+
+// Not mergeConfig: it concatenates arrays, so the base's test/**/*.test.ts would stay included.
+export default defineConfig({ ...base, test: { ...base.test, include: only ?? ALL } });
