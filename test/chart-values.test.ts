@@ -11,6 +11,18 @@ import { ofType, runTier, type RegisteredResource } from "./harness";
  */
 const READ_BY_TEMPLATE: TemplateRead[] = [
   {
+    chart: "aws-for-fluent-bit",
+    path: "additionalInputs",
+    template: "stable/aws-for-fluent-bit/templates/configmap.yaml:44 at commit 2942cdce (chart 0.2.0)",
+    line: "{{- if .Values.additionalInputs }}",
+  },
+  {
+    chart: "aws-for-fluent-bit",
+    path: "priorityClassName",
+    template: "stable/aws-for-fluent-bit/templates/daemonset.yaml:33 at commit 2942cdce (chart 0.2.0)",
+    line: "{{- if .Values.priorityClassName }}",
+  },
+  {
     chart: "cluster-autoscaler",
     path: "extraArgs.*",
     template: "charts/cluster-autoscaler/templates/deployment.yaml:132 at cluster-autoscaler-chart-9.51.0",
@@ -132,7 +144,7 @@ describe("the conformance check itself", () => {
   });
 
   it("covers a prefix entry and reads IMDS-only keys from the chart's comments", () => {
-    expect(coveredBy("extraArgs.expander", READ_BY_TEMPLATE, "cluster-autoscaler")).toBe(READ_BY_TEMPLATE[0]);
+    expect(coveredBy("extraArgs.expander", READ_BY_TEMPLATE, "cluster-autoscaler")).toBe(READ_BY_TEMPLATE.find((r) => r.chart === "cluster-autoscaler"));
     expect(coveredBy("extraArgs.expander", READ_BY_TEMPLATE, "keda")).toBeUndefined();
     expect(imdsOnlyKeys("# enableX If true, do it. Only used in IMDS mode.\nenableX: true\n# queueURL Listens for messages\nqueueURL: \"\"\n")).toEqual(["enableX"]);
   });

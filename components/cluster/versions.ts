@@ -70,6 +70,11 @@ export const CHART_PINS = {
     chart: "kube-prometheus-stack", version: "83.4.2", appVersion: "v0.90.1", repo: "https://prometheus-community.github.io/helm-charts",
     kubernetes: { min: "1.25", source: "prometheus-community/helm-charts charts/kube-prometheus-stack/Chart.yaml kubeVersion '>=1.25.0-0' at kube-prometheus-stack-83.4.2" },
   },
+  fluentBit: {
+    chart: "aws-for-fluent-bit", version: "0.2.0", appVersion: "3.2.1", repo: "https://aws.github.io/eks-charts",
+    // The chart's Chart.yaml declares no kubeVersion; its templates use only GA APIs (apps/v1 DaemonSet, rbac v1).
+    kubernetes: { min: "1.19", source: "aws/eks-charts stable/aws-for-fluent-bit/Chart.yaml at chart 0.2.0 (commit 2942cdce): no kubeVersion; floor of its GA APIs" },
+  },
 } as const satisfies Record<string, ChartPin>;
 
 export type ChartKey = keyof typeof CHART_PINS;

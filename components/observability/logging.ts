@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaRole, type ClusterOidc } from "../shared/irsa";
+import { CHART_PINS } from "../cluster/versions";
 
 /**
  * Pod and node logs to CloudWatch Logs: Fluent Bit from AWS's maintained chart (aws-for-fluent-bit) on every node,
@@ -9,15 +10,8 @@ import { irsaRole, type ClusterOidc } from "../shared/irsa";
  * own group, and an IRSA role that may write only to these groups.
  */
 
-/** The chart, pinned. Values keys are checked against its values.yaml at this version (test/fixtures/charts/). */
-export const FLUENT_BIT_CHART = {
-  chart: "aws-for-fluent-bit",
-  version: "0.2.0",
-  /** The AWS for Fluent Bit image the chart defaults to at this version. */
-  appVersion: "3.2.1",
-  repo: "https://aws.github.io/eks-charts",
-  source: "github.com/aws/eks-charts stable/aws-for-fluent-bit, commit 2942cdce0d98bd257822c64520779a05c25df2c2",
-} as const;
+/** The chart, pinned with the other charts (components/cluster/versions.ts); values keys are checked against its values.yaml. */
+export const FLUENT_BIT_CHART = CHART_PINS.fluentBit;
 
 /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy, retentionInDays). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
