@@ -52,7 +52,7 @@ describe("stack files wrong as files", () => {
     ["Pulumi.yamlerror.yaml", "config:\n  finishthisidea:tier: mvp\n finishthisidea:domain: x\n", "Pulumi.yamlerror.yaml: is not valid YAML: All mapping items must start at the same column at line 3, column 1"],
     ["Pulumi.dupes.yaml", "config: {finishthisidea:tier: mvp, finishthisidea:tier: growth}\n", "Pulumi.dupes.yaml: is not valid YAML: Map keys must be unique at line 1, column 36"],
     ["Pulumi.providersonly.yaml", "config:\n  aws:region: us-east-1\n", "Pulumi.providersonly.yaml: sets no finishthisidea:* keys (found aws:region); expected at least finishthisidea:tier, finishthisidea:domain and the other required keys (README, config keys)"],
-    ["Pulumi.secure.yaml", "config:\n  finishthisidea:domain:\n    secure: AAAB\n", "Pulumi.secure.yaml: finishthisidea:domain is encrypted, but only cloudflareApiToken, kubeconfig may be secrets"],
+    ["Pulumi.secure.yaml", "config:\n  finishthisidea:domain:\n    secure: AAAB\n", "Pulumi.secure.yaml: finishthisidea:domain is encrypted, but only cloudflareApiToken, kubeconfig, openaiApiKey, anthropicApiKey, slackWebhookUrl, pagerdutyRoutingKey may be secrets"],
   ];
   it.each(FILES)("%s", (name, content, expected) => {
     write(name, content);
@@ -157,8 +157,8 @@ describe("through a pipe", () => {
   }, 120_000);
 
   it("resolves a relative path from the child's directory and fails --diff on a side's mandatory violation", async () => {
-    // A stack with no policy config of its own gets the pack's default levels: deletion protection is mandatory.
-    write("piped/Pulumi.unprotected.yaml", staging);
+    // Staging's file declared production: deletion protection, off on the MVP tier, is mandatory there.
+    write("piped/Pulumi.unprotected.yaml", staging.replace("finishthisidea:environment: staging", "finishthisidea:environment: production"));
     const { code, stdout, stderr } = await runTool([path.join(ROOT, "tools/plan.ts"), "--diff", "staging", "Pulumi.unprotected.yaml", "--json"], path.join(tmp, "piped"));
     expect(JSON.parse(stdout).to.stack).toBe("unprotected");
     expect(stderr).toMatch(/^the plan fails for unprotected \([1-9]\d* mandatory policy violations, \d+ rehearsal failures\)/);

@@ -38,7 +38,7 @@ const TABLE: [string, Record<string, unknown>, string][] = [
   ["model twice", { ollamaModels: ["codellama:7b", "codellama:7b"] }, 'finishthisidea:ollamaModels.1: got "codellama:7b"; expected each model once'],
   ["no models", { ollamaModels: [] }, "finishthisidea:ollamaModels: got []; expected at least one model such as codellama:7b"],
   ["waf.enable", { waf: { enable: true } }, "finishthisidea:waf.enable: unknown key; did you mean enabled? allowed keys here: enabled, requestsPer5Minutes"],
-  ["surgemode", { surgemode: true }, expect.stringMatching(/^finishthisidea:surgemode: unknown key; did you mean surgeMode\? allowed keys here: tier, primaryRegion, .*surgeMode, costCenter, overrides$/)],
+  ["surgemode", { surgemode: true }, expect.stringMatching(/^finishthisidea:surgemode: unknown key; did you mean surgeMode\? allowed keys here: tier, environment, primaryRegion, .*surgeMode, .*costCenter, overrides$/)],
   ["a number for a boolean", { waf: { enabled: 1 } }, "finishthisidea:waf.enabled: got 1; expected true or false"],
   ["a list for a mapping", { waf: [] }, "finishthisidea:waf: got []; expected a mapping with enabled and requestsPer5Minutes"],
   [".inf", { overrides: { redis: { shards: Infinity } } }, "finishthisidea:overrides.redis.shards: got .inf; expected an integer"],

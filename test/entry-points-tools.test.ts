@@ -3,6 +3,7 @@
  * <stack> --json` read from stdout, and `npm run bench`. The plan and bench run as child processes, as users run them.
  */
 import { execFile } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it, vi } from "vitest";
@@ -50,11 +51,17 @@ describe("policy/index.ts (the pack as `pulumi preview --policy-pack policy` loa
     }
   });
 
-  it("every rule a stack's pack config names exists in the pack, with a valid level", async () => {
+  it("every rule an environment's or a stack's pack config names exists in the pack, with a valid level", async () => {
     const { ALL_RULES } = await import("../policy/rules");
     const names = new Set(ALL_RULES.map((r) => r.name));
-    for (const stack of ["staging", "prod"]) {
-      const config = (await import(`../policy/config/${stack}.json`)).default as Record<string, unknown>;
+    const dir = path.join(ROOT, "policy", "config");
+    const files = [
+      ...fs.readdirSync(path.join(dir, "environments")).map((f) => path.join("environments", f)),
+      ...fs.readdirSync(dir).filter((f) => f.endsWith(".json")),
+    ];
+    expect(files).toContain(path.join("environments", "production.json"));
+    for (const stack of files) {
+      const config = JSON.parse(fs.readFileSync(path.join(dir, stack), "utf8")) as Record<string, unknown>;
       for (const [rule, level] of Object.entries(config)) {
         if (rule !== "all") expect(names.has(rule), `${stack}.json names ${rule}`).toBe(true);
         const l = typeof level === "string" ? level : (level as { enforcementLevel?: string }).enforcementLevel;
@@ -78,7 +85,7 @@ describe("npm run plan -- staging --json", () => {
   it("prints one JSON document with the plan's top-level fields, shaped as documented, and exits 0", async () => {
     const { stdout } = await run(TSX, ["tools/plan.ts", "staging", "--json"], { cwd: ROOT, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1" } });
     const plan = parseJson(stdout);
-    expect(Object.keys(plan)).toEqual(["project", "stack", "tier", "primaryRegion", "sizes", "resourceCount", "components", "resources", "cost", "policy"]);
+    expect(Object.keys(plan)).toEqual(["project", "stack", "tier", "primaryRegion", "sizes", "resourceCount", "components", "resources", "cost", "policy", "rehearsal"]);
     expect(plan).toMatchObject({ project: "finishthisidea", stack: "staging", tier: "mvp", primaryRegion: "us-east-1" });
 
     expect(plan.sizes["api instance type"]).toBe("t3.medium");
@@ -106,8 +113,11 @@ describe("npm run plan -- staging --json", () => {
 
     expect(Object.keys(plan.policy).sort()).toEqual(["advisoryViolations", "configSource", "mandatoryViolations", "pack", "rules", "violations"]);
     expect(plan.policy.pack).toBe("finishthisidea-guardrails");
-    expect(plan.policy.configSource).toBe("policy/config/staging.json");
+    expect(plan.policy.configSource).toBe("policy/config/environments/staging.json + finishthisidea:waf.enabled (true)");
     expect(plan.policy.mandatoryViolations).toBe(0);
+    expect(Object.keys(plan.rehearsal).sort()).toEqual(["assumptions", "checks", "failures", "rules"]);
+    expect(plan.rehearsal.failures).toEqual([]);
+    expect(plan.rehearsal.checks).toBeGreaterThan(50);
     expect(plan.policy.rules).toContainEqual({ name: "rds-deletion-protection", level: "advisory" });
 
     // Secrets never reach the JSON: the stack file's placeholder for the token is masked.

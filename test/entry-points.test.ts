@@ -38,7 +38,7 @@ function cliConfig(extra: Record<string, string> = {}): Record<string, string> {
     "finishthisidea:domain": "staging.finishthisidea.com",
     "finishthisidea:alertEmail": "oncall-staging@finishthisidea.com",
     "finishthisidea:imageTags": '{"api":"1.4.2","worker":"1.4.2","ollama":"0.6.5"}',
-    "finishthisidea:ollamaModels": '["codellama"]',
+    "finishthisidea:ollamaModels": '["codellama:7b"]',
     "finishthisidea:clusterPublicAccessCidrs": '["203.0.113.0/24"]',
     "finishthisidea:cloudflareAccountId": "0123456789abcdef0123456789abcdef",
     "finishthisidea:cloudflareApiToken": TOKEN,
@@ -84,7 +84,7 @@ describe("infra/index.ts with config as the CLI passes it", () => {
     // Structured values arrive as JSON text and must come out as objects and lists, not strings.
     expect(config.tier).toBe("mvp");
     expect(config.imageTags).toEqual({ api: "1.4.2", worker: "1.4.2", ollama: "0.6.5" });
-    expect(config.ollamaModels).toEqual(["codellama"]);
+    expect(config.ollamaModels).toEqual(["codellama:7b"]);
     expect(config.clusterPublicAccessCidrs).toEqual(["203.0.113.0/24"]);
     expect(config.secrets.kubeconfig).toBeUndefined();
     expect(await pulumi.isSecret(config.secrets.cloudflareApiToken)).toBe(true);

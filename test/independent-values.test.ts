@@ -100,7 +100,7 @@ describe("price table (USD, us-east-1; sources in cost/prices.ts)", () => {
   it("flat, storage and usage rates; 730 hours a month", () => {
     expect(HOURS_PER_MONTH).toBe(730);
     expect(usd(FLAT)).toEqual({
-      eksControlPlaneHour: 0.1, natGatewayHour: 0.045, loadBalancerHour: 0.0225, publicIpv4Hour: 0.005, kmsKeyMonth: 1, cloudwatchAlarmMonth: 0.1, secretsManagerSecretMonth: 0.4,
+      eksControlPlaneHour: 0.1, natGatewayHour: 0.045, loadBalancerHour: 0.0225, classicLoadBalancerHour: 0.025, publicIpv4Hour: 0.005, kmsKeyMonth: 1, cloudwatchAlarmMonth: 0.1, secretsManagerSecretMonth: 0.4,
     });
     expect(usd(STORAGE_GB_MONTH)).toEqual({ gp3: 0.08, rdsGp3: 0.115, s3Standard: 0.023, s3StandardIa: 0.0125, s3GlacierInstantRetrieval: 0.004 });
     expect(usd(USAGE)).toEqual({ natGatewayPerGb: 0.045, cloudfrontPerGbNorthAmerica: 0.085, cloudfrontPer10kHttpsRequests: 0.01 });

@@ -72,6 +72,7 @@ describe("database", () => {
         dbSubnetGroupName: `replica-network-${region}-db-subnets-mock`,
         deletionProtection: true,
         enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+        iamDatabaseAuthenticationEnabled: true,
         instanceClass: "db.r5.xlarge",
         kmsKeyId: `arn:aws:kms:us-east-1:123456789012:database-kms-${region}`,
         maintenanceWindow: "sun:04:30-sun:05:30",

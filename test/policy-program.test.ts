@@ -191,7 +191,7 @@ describe("the plan", () => {
     const plan = buildPlanReport(await runStackFile("prod"));
     expect(plan.cost.totalUsd).toBeGreaterThan(0);
     expect(plan.cost.budgetUsd).toBe(20_000);
-    expect(plan.policy.configSource).toBe("policy/config/environments/production.json + finishthisidea:waf.enabled (true)");
+    expect(plan.policy.configSource).toBe("policy/config/environments/production.json + policy/config/prod.json + finishthisidea:waf.enabled (true)");
     expect(plan.policy.mandatoryViolations).toBe(0);
     const json = JSON.parse(JSON.stringify(plan));
     expect(Object.keys(json.cost)).toEqual(["hoursPerMonth", "baseline", "lines", "unpriced", "byComponent", "totalUsd", "budgetUsd"]);
