@@ -317,26 +317,8 @@ export const TIERS: Record<TierName, TierPreset> = {
 };
 
 /**
- * What each tier must carry at peak, for the rehearsal's capacity rule (rehearsal/rules/capacity.ts).
- * - peakJobsPerHour: MVP 100 and Growth 10,000 are the scaling plan's (seed 002 "Peak Jobs/Hour"); Scale and
- *   Enterprise follow the ~4x-per-step traffic this file's sizing note assumes (40,000, 160,000).
- * - peakRequestsPerSecond: Growth 5,000 is the plan's API SLA peak throughput; MVP 100 is its 50 concurrent
- *   users at ~2 requests/s each; Scale and Enterprise again 4x per step.
- * - llm: one generation per job of ~30 s on a T4/A10G (codellama 7B, a few hundred tokens out) - an estimate to
- *   replace with the measured mean. The plan's LLM router (seed 002 "LLM Request Router") sends what Ollama cannot
- *   take to a cloud LLM, so every tier has the fallback; the rule prints the share it carries.
+ * LLM work per job, for the rehearsal's capacity rule (rehearsal/rules/capacity.ts): one generation of ~30 s on a
+ * T4/A10G (codellama 7B, a few hundred tokens out), an estimate to replace with the measured mean. The peaks it is
+ * checked against are the tier's own: `load.peakJobsPerHour` and TIER_SERVICE_LEVELS' `apiPeakRequestsPerSecond`.
  */
-export interface CapacityTargets {
-  peakJobsPerHour: number;
-  peakRequestsPerSecond: number;
-  llm: { generationsPerJob: number; generationSeconds: number; cloudFallback: boolean };
-}
-
-const LLM_ASSUMPTIONS = { generationsPerJob: 1, generationSeconds: 30, cloudFallback: true };
-
-export const CAPACITY_TARGETS: Record<TierName, CapacityTargets> = {
-  mvp: { peakJobsPerHour: 100, peakRequestsPerSecond: 100, llm: LLM_ASSUMPTIONS },
-  growth: { peakJobsPerHour: 10_000, peakRequestsPerSecond: 5_000, llm: LLM_ASSUMPTIONS },
-  scale: { peakJobsPerHour: 40_000, peakRequestsPerSecond: 20_000, llm: LLM_ASSUMPTIONS },
-  enterprise: { peakJobsPerHour: 160_000, peakRequestsPerSecond: 80_000, llm: LLM_ASSUMPTIONS },
-};
+export const LLM_GENERATION = { generationsPerJob: 1, generationSeconds: 30 } as const;

@@ -5,7 +5,7 @@
  * What each rule checks and what it cannot know offline: docs/rehearsal.md.
  */
 import type { PlatformConfig } from "../infra/config";
-import { CAPACITY_TARGETS } from "../infra/tiers";
+import { LLM_GENERATION, TIER_SERVICE_LEVELS } from "../infra/tiers";
 import { BULLMQ_QUEUES } from "../infra/workloads";
 import type { RegisteredResource } from "../tools/program";
 import { buildModel } from "./model";
@@ -18,17 +18,19 @@ import type { RehearsalReport } from "./types";
 
 export * from "./types";
 
-/** The capacity rule's assumptions for a config: the tier's targets and the main queue's job time. */
+/**
+ * The capacity rule's assumptions for a config: the tier's peaks (overrides included), the main queue's job time,
+ * and whether a cloud LLM can take what Ollama cannot (a provider key is configured: the router drops routes
+ * without one).
+ */
 export function capacityAssumptions(config: PlatformConfig): CapacityAssumptions {
-  const t = CAPACITY_TARGETS[config.tier];
   const main = BULLMQ_QUEUES.find((q) => q.name === "cleanup") ?? BULLMQ_QUEUES[0];
   return {
-    peakJobsPerHour: t.peakJobsPerHour,
-    peakRequestsPerSecond: t.peakRequestsPerSecond,
+    peakJobsPerHour: config.preset.load.peakJobsPerHour,
+    peakRequestsPerSecond: TIER_SERVICE_LEVELS[config.tier].apiPeakRequestsPerSecond,
     jobSeconds: main.averageJobSeconds,
-    generationsPerJob: t.llm.generationsPerJob,
-    generationSeconds: t.llm.generationSeconds,
-    cloudFallback: t.llm.cloudFallback,
+    ...LLM_GENERATION,
+    cloudFallback: Boolean(config.secrets.openaiApiKey ?? config.secrets.anthropicApiKey),
   };
 }
 

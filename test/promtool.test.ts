@@ -55,6 +55,20 @@ const JOB_BOUNDS = ["30", "60", "180", "300", "600", "+Inf"];
 const latency = (q: string, severity: string): Alert => ({ labels: { severity, slo: "api-latency", quantile: q } });
 const jobLatency = (q: string, severity: string): Alert => ({ labels: { severity, slo: "job-duration", queue: "cleanup", quantile: q } });
 const q = (queue: string, severity: string): Alert => ({ labels: { queue, severity } });
+/** Cleanup jobs a minute: `failed` of them failed out of `finished` (the job budget of 99.9% is 1 per 1000). */
+const jobs = (failedPerMinute: number, finishedPerMinute: number, minutes: number) => ({
+  'bullmq_jobs_completed_total{namespace="workers",queue="cleanup"}': `0+${finishedPerMinute - failedPerMinute}x${minutes}`,
+  'bullmq_jobs_failed_total{namespace="workers",queue="cleanup"}': `0+${failedPerMinute}x${minutes}`,
+});
+const jobBurn = (long: string, short: string, severity: string): Alert => ({
+  labels: { severity, slo: "job-availability", long_window: long, short_window: short },
+});
+/** API requests at `before` req/s for `minutes`, then at `after` req/s for `surgeMinutes` (one 200 series, 1-minute samples). */
+function traffic(before: number, minutes: number, after: number, surgeMinutes: number): Record<string, string> {
+  const steady = before * 60;
+  return { 'http_requests_total{namespace="api",code="200"}': `0+${steady}x${minutes} ${steady * minutes + after * 60}+${after * 60}x${surgeMinutes}` };
+}
+const SURGE: Alert = { labels: { severity: "critical" } };
 const gauge = (metric: string, queue: string, v: number) => ({ [`${metric}{namespace="workers",queue="${queue}",pod="worker-1"}`]: `${v}x40` });
 
 /**
@@ -86,13 +100,71 @@ const SCENARIOS: Scenario[] = [
     ],
   },
   {
-    name: "burning exactly the budget (1x): every burn-rate and SLA alert stays silent",
-    series: api(5, 195),
+    name: "burning exactly the budget (1x), cleanup jobs half theirs (1 failed of 2000 a minute): every burn-rate and SLA alert stays silent",
+    series: { ...api(5, 195), ...jobs(1, 2000, 195) },
     cases: [
       { at: "30m", alert: "ApiErrorRateAboveSla", firing: [] },
       // Past the 3h `for` of the slowest (1x) ticket.
       { at: "3h10m", alert: "ApiErrorBudgetBurn", firing: [] },
+      { at: "3h10m", alert: "JobErrorBudgetBurn", firing: [] },
     ],
+  },
+  {
+    // The oldest job at 180 s (not over the 180 s p95): the 5880 jobs/h finished (under 10000/h) are a quiet hour, not a breach.
+    name: "cleanup jobs fast burn (2 failed of 100 a minute, 0.02 = 20x the 0.001 budget): the 1h/5m page (> 0.0144) fires, then the 6h/30m page (> 0.006)",
+    series: { ...jobs(2, 100, 40), ...gauge("bullmq_queue_oldest_waiting_age_seconds", "cleanup", 180) },
+    cases: [
+      { at: "10m", alert: "JobErrorBudgetBurn", firing: [jobBurn("1h", "5m", "critical")] },
+      { at: "30m", alert: "JobErrorBudgetBurn", firing: [jobBurn("1h", "5m", "critical"), jobBurn("6h", "30m", "critical")] },
+      { at: "35m", alert: "JobThroughputBelowSlo", firing: [] },
+    ],
+  },
+  {
+    // The 30m rate of completed jobs reads low until 30 minutes of samples exist, so the cases look past that.
+    name: "over growth's sizing: API at 5001 req/s (over 5000 req/s), cleanup jobs at 6000/h (100 a minute, under 10000/h) while the oldest waits 181 s (over the 180 s p95)",
+    series: {
+      'http_requests_total{namespace="api",code="200"}': "0+300060x40",
+      'bullmq_jobs_completed_total{namespace="workers",queue="cleanup"}': "0+100x40",
+      ...gauge("bullmq_queue_oldest_waiting_age_seconds", "cleanup", 181),
+    },
+    cases: [
+      { at: "35m", alert: "ApiThroughputAboveSlo", firing: [{ labels: { severity: "warning", slo: "api-throughput" } }] },
+      { at: "35m", alert: "JobThroughputBelowSlo", firing: [{ labels: { severity: "warning", slo: "job-throughput" } }] },
+    ],
+  },
+  {
+    name: "within growth's sizing: API at 4999 req/s, cleanup jobs at 10200/h (170 a minute, over 10000/h) while the oldest waits 181 s: silent",
+    series: {
+      'http_requests_total{namespace="api",code="200"}': "0+299940x40",
+      'bullmq_jobs_completed_total{namespace="workers",queue="cleanup"}': "0+170x40",
+      ...gauge("bullmq_queue_oldest_waiting_age_seconds", "cleanup", 181),
+    },
+    cases: [
+      { at: "35m", alert: "ApiThroughputAboveSlo", firing: [] },
+      { at: "35m", alert: "JobThroughputBelowSlo", firing: [] },
+    ],
+  },
+  {
+    // The baseline averages the recorded rate over the history there is (the 1w window holds 45 minutes here):
+    // 15 minutes into the surge it is about (30 x 10 + 15 x 100) / 45 = 40 req/s, and 100 > 2 x 40; 100 > 1.
+    name: "traffic surge: 10 req/s for 30 minutes, then 100 req/s (10x): fires once over 2x the baseline for 10 minutes",
+    series: traffic(10, 30, 100, 15),
+    cases: [
+      { at: "31m", alert: "TrafficSurge", firing: [] },
+      { at: "45m", alert: "TrafficSurge", firing: [SURGE] },
+    ],
+  },
+  {
+    // 15 req/s stays under 2 x a baseline of about 10 req/s.
+    name: "traffic surge: 10 req/s for 30 minutes, then 15 req/s (1.5x): silent",
+    series: traffic(10, 30, 15, 15),
+    cases: [{ at: "45m", alert: "TrafficSurge", firing: [] }],
+  },
+  {
+    // 0.9 req/s is over twice the baseline (about 0.1 req/s) but not over the 1 req/s floor.
+    name: "traffic surge under the 1 req/s floor: 0.1 req/s for 30 minutes, then 0.9 req/s (9x): silent",
+    series: traffic(0.1, 30, 0.9, 15),
+    cases: [{ at: "45m", alert: "TrafficSurge", firing: [] }],
   },
   {
     name: "API latency: every request between 0.5 s and 1 s breaks p50, p95 and p99",
@@ -298,9 +370,9 @@ describe.skipIf(mode === "skip")("rendered PrometheusRules under promtool", () =
     else if (dir) console.log(dir);
   });
 
-  it("renders the six rule sets", () => {
+  it("renders the seven rule sets", () => {
     expect(Object.keys(rules).sort()).toEqual([
-      "finishthisidea-api-slo", "finishthisidea-jobs-slo", "finishthisidea-ollama", "finishthisidea-pgbouncer", "finishthisidea-queues", "finishthisidea-workers",
+      "finishthisidea-api-slo", "finishthisidea-jobs-slo", "finishthisidea-ollama", "finishthisidea-pgbouncer", "finishthisidea-queues", "finishthisidea-surge", "finishthisidea-workers",
     ]);
   });
 
