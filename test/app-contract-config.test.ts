@@ -3,18 +3,9 @@
  * provider secrets, the websocket flag. Each bad value is refused naming the key, the value and what is allowed.
  */
 import { describe, expect, it } from "vitest";
-import { ConfigError, resolveConfig } from "../infra/config";
-import { rawConfigWith } from "./harness";
+import { resolveConfig } from "../infra/config";
+import { problemsFor, rawConfigWith } from "./harness";
 
-function problemsFor(values: Record<string, unknown>, secrets = {}): string[] {
-  try {
-    resolveConfig(rawConfigWith(values, secrets), "finishthisidea", "test");
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error("config was accepted");
-}
 
 describe("read replica routing", () => {
   it("is off by default and can be turned on where the tier has an in-region replica", () => {

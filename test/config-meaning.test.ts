@@ -3,20 +3,11 @@
  * expectations are literals, written out by hand, not built from the code's own tables.
  */
 import { describe, expect, it } from "vitest";
-import { ConfigError, resolveConfig } from "../infra/config";
+import { resolveConfig } from "../infra/config";
 import { didYouMean, ourWords } from "../infra/config-messages";
 import { cidrWithin, hasHostBits, isPrivateCidr, networkOf, parseCidr } from "../infra/config-checks";
-import { rawConfigWith } from "./harness";
+import { problemsFor, rawConfigWith } from "./harness";
 
-function problemsFor(values: Record<string, unknown>, project = "finishthisidea"): string[] {
-  try {
-    resolveConfig(rawConfigWith(values), project, "test");
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error("config was accepted");
-}
 
 const PRIVATE = "inside a private range (RFC 1918: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)";
 
@@ -76,7 +67,7 @@ describe("config checked for meaning", () => {
   });
 
   it("names keys with the project's namespace", () => {
-    expect(problemsFor({ vpcCidr: "10.0.0.1/16" }, "otherproject")).toEqual(['otherproject:vpcCidr: got "10.0.0.1/16"; expected a network address without host bits, such as 10.0.0.0/16']);
+    expect(problemsFor({ vpcCidr: "10.0.0.1/16" }, {}, "otherproject")).toEqual(['otherproject:vpcCidr: got "10.0.0.1/16"; expected a network address without host bits, such as 10.0.0.0/16']);
   });
 
   it("never lets zod's own wording through", () => {

@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, resolveConfig } from "../infra/config";
+import { resolveConfig } from "../infra/config";
 import { TIERS, TIER_NAMES } from "../infra/tiers";
-import { rawConfigWith } from "./harness";
+import { problemsFor, rawConfigWith } from "./harness";
 
-function problemsFor(values: Record<string, unknown>, secrets = {}): string[] {
-  try {
-    resolveConfig(rawConfigWith(values, secrets), "finishthisidea", "test");
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error("config was accepted");
-}
 
 describe("resolveConfig", () => {
   it("merges the tier preset with overrides", () => {
