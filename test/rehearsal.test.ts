@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { allowedTypesFor, GPUS_PER_INSTANCE } from "../policy/thresholds";
 import { GPU_INSTANCE_SPECS } from "../components/k8s/ollama";
 import { buildModel } from "../rehearsal/model";
-import { INSTANCE_TYPES } from "../rehearsal/instance-types";
+import { INSTANCE_TYPES } from "../components/cluster/instance-types";
 import { allocatable, kubeReservedCpuMilli, kubeReservedMemoryMiB } from "../rehearsal/node-reserve";
 import { cpuMilli, memoryMiB } from "../rehearsal/quantity";
 import { checkCapacity, type CapacityAssumptions } from "../rehearsal/rules/capacity";

@@ -65,6 +65,6 @@ describe("spot pools of one shape", () => {
 
   it("catches a pool mixing 16 GiB and 32 GiB types, and a type it cannot size", () => {
     expect(mixedShapeProblem(["c5.2xlarge", "c6i.2xlarge", "m5.2xlarge"])).toBe("instance types c5.2xlarge, c6i.2xlarge, m5.2xlarge mix shapes (8 vCPU / 16 GiB, 8 vCPU / 32 GiB)");
-    expect(mixedShapeProblem(["c5.2xlarge", "x9.huge"])).toBe("instance types x9.huge have no entry in INSTANCE_SHAPES");
+    expect(mixedShapeProblem(["c5.2xlarge", "x9.huge"])).toBe("instance types x9.huge have no entry in INSTANCE_TYPES");
   });
 });

@@ -105,7 +105,7 @@ export function checkScheduling(model: PlanModel): RuleResult {
     checks++;
     const frees = pool.instanceTypes.map((t) => ({ type: t, free: freeOnNode(t, daemonSetsOn.get(pool.resource)!) }));
     const unknown = frees.filter((f) => !f.free).map((f) => f.type);
-    if (unknown.length > 0) fail(`NodeGroup ${pool.resource}`, `instance types ${unknown.join(", ")} are not in the rehearsal's instance table`, "add them to rehearsal/instance-types.ts with their source");
+    if (unknown.length > 0) fail(`NodeGroup ${pool.resource}`, `instance types ${unknown.join(", ")} are not in the instance table`, "add them to components/cluster/instance-types.ts with their source");
     const knownFrees = frees.filter((f): f is { type: string; free: Capacity } => f.free !== undefined);
     knownFrees.sort((a, b) => a.free.cpuMilli - b.free.cpuMilli || a.free.memoryMiB - b.free.memoryMiB || a.free.pods - b.free.pods);
     smallest.set(pool.resource, knownFrees[0]);

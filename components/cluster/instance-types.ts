@@ -1,6 +1,7 @@
 /**
  * EC2 instance types the platform may run nodes on (every type a tier or the policy pack allows, plus the GPU
- * types Ollama sizes for), as data for the rehearsal's scheduling rule.
+ * types Ollama sizes for), as data: the one instance table, read by the spot pools' one-shape check
+ * (instance-shapes.ts) and the rehearsal's scheduling rule (rehearsal/).
  *
  * Sources:
  * - vCPU, memory, GPUs: AWS EC2 instance type documentation ("Amazon EC2 instance types - specifications":
