@@ -37,11 +37,12 @@ export class Network extends pulumi.ComponentResource {
   readonly privateSubnetCidrs: string[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("finishthisidea:network:Network", name, {}, opts);
+    // Validated before super: a bad argument registers nothing, not even the component.
     const natCount = args.natGateways ?? 1;
     if (natCount > args.availabilityZones.length) {
       throw new Error(`Network ${name}: natGateways (${natCount}) exceeds the number of AZs (${args.availabilityZones.length})`);
     }
+    super("finishthisidea:network:Network", name, {}, opts);
     const cidrs = planSubnets(args.cidrBlock, args.availabilityZones.length);
     const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
 
