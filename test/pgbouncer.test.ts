@@ -85,6 +85,17 @@ describe("renderPgbouncerIni", () => {
     expect(compareVersions(PGBOUNCER_VERSION, "1.25.2")).toBeGreaterThanOrEqual(0);
   });
 
+  it("differs from what the real-PgBouncer suite runs (Debian's 1.18) by max_prepared_statements alone", () => {
+    // The real suite can only run the distribution's PgBouncer; everything else production reads is run there.
+    const args = { databases: [{ name: "db", host: "h", port: 1 }, { name: "db_read", host: "r1,r2", port: 1, dbname: "db" }], maxDbConnections: 30, statsUsers: ["exporter"] };
+    const prod = parseIni(renderPgbouncerIni({ ...args, version: PGBOUNCER_VERSION }));
+    const debian = parseIni(renderPgbouncerIni({ ...args, version: "1.18.0" }));
+    const only = (a: Record<string, string>, b: Record<string, string>) => Object.keys(a).filter((k) => a[k] !== b[k]);
+    expect(only(prod.pgbouncer, debian.pgbouncer)).toEqual(["max_prepared_statements"]);
+    expect(only(debian.pgbouncer, prod.pgbouncer)).toEqual([]);
+    expect(prod.databases).toEqual(debian.databases);
+  });
+
   it("rejects bad input naming the arg and value", () => {
     expect(() => renderPgbouncerIni({ databases: [], maxDbConnections: 1 })).toThrow(/databases is empty/);
     expect(() => renderPgbouncerIni({ databases: [{ name: "db", host: "h x", port: 5432 }], maxDbConnections: 1 })).toThrow(/host "h x" of database db/);
