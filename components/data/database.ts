@@ -226,8 +226,8 @@ export class Database extends pulumi.ComponentResource {
   readonly primaryKmsKeyArn: pulumi.Output<string>;
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    validateDatabaseArgs(name, args);
     super("finishthisidea:data:Database", name, {}, opts);
+    validateDatabaseArgs(name, args);
     const p = args.preset;
     const primaryRegion = args.primaryRegion;
     this.databaseName = args.databaseName ?? "finishthisidea";

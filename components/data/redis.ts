@@ -157,8 +157,8 @@ export class RedisCluster extends pulumi.ComponentResource {
   readonly kmsKeyArn: pulumi.Output<string>;
 
   constructor(name: string, args: RedisClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    validateRedisArgs(name, args);
     super("finishthisidea:data:RedisCluster", name, {}, opts);
+    validateRedisArgs(name, args);
     const p = args.preset;
     const parameters = redisParameters(p.clusterMode, args.extraParameters);
     const topology = redisTopology(p);

@@ -37,12 +37,11 @@ export class Network extends pulumi.ComponentResource {
   readonly privateSubnetCidrs: string[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Validated before super: a bad argument registers nothing, not even the component.
+    super("finishthisidea:network:Network", name, {}, opts);
     const natCount = args.natGateways ?? 1;
     if (natCount > args.availabilityZones.length) {
       throw new Error(`Network ${name}: natGateways (${natCount}) exceeds the number of AZs (${args.availabilityZones.length})`);
     }
-    super("finishthisidea:network:Network", name, {}, opts);
     const cidrs = planSubnets(args.cidrBlock, args.availabilityZones.length);
     const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
 
