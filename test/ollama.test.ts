@@ -46,7 +46,7 @@ describe("ollamaResources", () => {
   });
 
   it("rejects an unknown instance type", () => {
-    expect(() => ollamaResources("p9.mega")).toThrow(/GPU instance type "p9.mega" is unknown; add its vCPUs and memory to GPU_INSTANCE_SPECS/);
+    expect(() => ollamaResources("p9.mega")).toThrow(/GPU instance type "p9.mega" is unknown; add it, with its source, to components\/cluster\/instance-types\.ts/);
   });
 });
 

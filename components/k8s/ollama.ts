@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NODE_POOLS, tolerationsFor } from "../cluster/cluster";
+import { INSTANCE_TYPES } from "../cluster/instance-types";
 import { appLabels, assertEnvNames, assertPinnedImage, HARDENED_CONTAINER, namespaceLabels } from "../shared/pod";
 
 /** Ollama's official image repository; the tag comes from config (imageTags.ollama). */
@@ -34,20 +35,13 @@ export const OLLAMA_PLAN = {
 } as const;
 
 /**
- * vCPUs and memory (GiB) of the GPU instance types a tier may use (public EC2 specs), to keep the plan's
- * requests schedulable: a request larger than the node can offer leaves the pod Pending forever.
+ * vCPUs and memory (GiB) of the GPU instance types a tier may use, read from the one instance table
+ * (components/cluster/instance-types.ts), to keep the plan's requests schedulable: a request larger than the node
+ * can offer leaves the pod Pending forever.
  */
-export const GPU_INSTANCE_SPECS: Record<string, { vcpu: number; memoryGi: number }> = {
-  "g4dn.xlarge": { vcpu: 4, memoryGi: 16 },
-  "g4dn.2xlarge": { vcpu: 8, memoryGi: 32 },
-  "g4dn.4xlarge": { vcpu: 16, memoryGi: 64 },
-  "g5.xlarge": { vcpu: 4, memoryGi: 16 },
-  "g5.2xlarge": { vcpu: 8, memoryGi: 32 },
-  "g5.4xlarge": { vcpu: 16, memoryGi: 64 },
-  "g6.xlarge": { vcpu: 4, memoryGi: 16 },
-  "g6.2xlarge": { vcpu: 8, memoryGi: 32 },
-  "g6.4xlarge": { vcpu: 16, memoryGi: 64 },
-};
+export const GPU_INSTANCE_SPECS: Record<string, { vcpu: number; memoryGi: number }> = Object.fromEntries(
+  Object.entries(INSTANCE_TYPES).filter(([, t]) => t.gpus > 0).map(([name, t]) => [name, { vcpu: t.vcpu, memoryGi: t.memoryMiB / 1024 }]),
+);
 
 /** What a GPU node keeps for itself: kubelet/system reservations, the eviction threshold and the DaemonSets. */
 const NODE_OVERHEAD = { cpu: 0.5, memoryGi: 3 };
@@ -62,11 +56,11 @@ const cpu = (n: number) => (Number.isInteger(n) ? String(n) : `${Math.round(n * 
 /**
  * The plan's resources (requests 4 cpu / 16Gi, limits 8 cpu / 32Gi, one GPU) capped to what one node of the GPU
  * instance type can give a pod: on 4 vCPU / 16 GiB types (g4dn.xlarge, g5.xlarge) the plan's requests alone
- * would never schedule. Throws for an instance type missing from GPU_INSTANCE_SPECS.
+ * would never schedule. Throws for a GPU instance type missing from the instance table.
  */
 export function ollamaResources(instanceType: string): OllamaResources {
   const spec = GPU_INSTANCE_SPECS[instanceType];
-  if (!spec) throw new Error(`ollamaResources: GPU instance type ${JSON.stringify(instanceType)} is unknown; add its vCPUs and memory to GPU_INSTANCE_SPECS (known: ${Object.keys(GPU_INSTANCE_SPECS).join(", ")})`);
+  if (!spec) throw new Error(`ollamaResources: GPU instance type ${JSON.stringify(instanceType)} is unknown; add it, with its source, to components/cluster/instance-types.ts (known: ${Object.keys(GPU_INSTANCE_SPECS).join(", ")})`);
   const usableCpu = spec.vcpu - NODE_OVERHEAD.cpu;
   const usableMemory = spec.memoryGi - NODE_OVERHEAD.memoryGi;
   const p = OLLAMA_PLAN;
