@@ -230,7 +230,7 @@ describeIfFound(pgbouncerProgram, initdbProgram)("pgbouncer.ini on a real PgBoun
 
     const results = await Promise.all(conns.map(async (c, i) => {
       await c.query("BEGIN");
-      const { rows } = await c.query("select pg_sleep(0.2), $1::int as i", [i]);
+      const { rows } = await c.query("select pg_sleep(0.05), $1::int as i", [i]);
       await c.query("COMMIT");
       return rows[0].i;
     }));
