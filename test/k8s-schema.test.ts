@@ -31,6 +31,14 @@ describe("k8sSchemaProblems", () => {
     expect(await k8sSchemaProblems([deployment({ ports: [{ containerPort: 3000 }] })])).toEqual([]);
   });
 
+  it("checks a shape once: the same object with other numbers passes unchecked, a changed type is checked again", async () => {
+    expect(await k8sSchemaProblems([deployment({ ports: [{ containerPort: 8080 }] })])).toEqual([]);
+    // A port the runtime schema accepts (an int) but the interface refuses as a string: caught although the
+    // object's shape with a number passed above.
+    const problems = await k8sSchemaProblems([deployment({ ports: [{ containerPort: 8080, hostIP: 7 }] })]);
+    expect(problems.join("\n")).toMatch(/hostIP|number/);
+  });
+
   it("catches a misspelt field deep in the pod spec", async () => {
     const problems = await k8sSchemaProblems([deployment({ imagePullPolicyy: "Always" })]);
     expect(problems).toHaveLength(1);

@@ -109,6 +109,18 @@ function strictProblems(checked: { resource: RegisteredResource; ref: ModelRef }
   });
 }
 
+/**
+ * What the strict check depends on: the object with every number made 0. Field names, strings (the models have
+ * string literal unions) and the shape decide the type check; a number's value never does. Tiers differ mostly
+ * in numbers, so one check of a shape stands for every tier's object of that shape.
+ */
+function typeShape(resource: RegisteredResource, ref: ModelRef): string {
+  return `${ref.module} ${JSON.stringify(manifestOf(resource), (_k, v) => (typeof v === "number" ? 0 : v))}`;
+}
+
+/** Shapes found valid by the strict check in this process (only valid ones: a problem is reported every time). */
+const strictlyValid = new Set<string>();
+
 /** Every problem with the Kubernetes objects among `resources`, one message each; empty when all are valid. */
 export async function k8sSchemaProblems(resources: RegisteredResource[]): Promise<string[]> {
   const objects = resources.filter((r) => r.type.startsWith("kubernetes:") && !NOT_OBJECTS.has(r.type));
@@ -124,5 +136,9 @@ export async function k8sSchemaProblems(resources: RegisteredResource[]): Promis
     problems.push(...found);
     if (!found.some((p) => p.includes("no schema found"))) checked.push({ resource, ref });
   }
-  return [...problems, ...strictProblems(checked)];
+  const unchecked = checked.filter((c) => !strictlyValid.has(typeShape(c.resource, c.ref)));
+  const strict = strictProblems(unchecked);
+  const attributed = strict.every((p) => unchecked.some((c) => p.startsWith(`${c.resource.type} ${c.resource.name}:`)));
+  if (attributed) for (const c of unchecked) if (!strict.some((p) => p.startsWith(`${c.resource.type} ${c.resource.name}:`))) strictlyValid.add(typeShape(c.resource, c.ref));
+  return [...problems, ...strict];
 }
