@@ -20,8 +20,7 @@ import { describeIssues, ourWords, show } from "./config-messages";
 import { LOG_RETENTION_DAYS } from "../components/observability";
 import { KNOWN_REGIONS, TIERS, TIER_NAMES, type TierName, type TierPreset } from "./tiers";
 
-/** The project's name in Pulumi.yaml, for code that names keys without reading it (promotion); a test keeps them equal. */
-export const CONFIG_NAMESPACE = "finishthisidea";
+export { CONFIG_NAMESPACE } from "./config-namespace";
 
 /** Keys whose values must be set with `pulumi config set --secret`. */
 export const SECRET_KEYS = ["cloudflareApiToken", "kubeconfig", "openaiApiKey", "anthropicApiKey", "slackWebhookUrl", "pagerdutyRoutingKey"] as const;

@@ -13,6 +13,7 @@ import { readProjectName, readStackFile, resolveStackTarget } from "../infra/sta
 import { UsageError, invocationDir } from "../tools/cli";
 import { parsePlanArgs } from "../tools/plan-args";
 import { parsePromoteArgs } from "../tools/promotion";
+import { runCommand } from "./harness";
 
 const ROOT = path.join(__dirname, "..");
 const TSX = require.resolve("tsx/cli");
@@ -144,25 +145,85 @@ function runTool(args: string[], cwd = ROOT): Promise<{ code: number | null; std
   });
 }
 
+/** JSON.parse that shows where a document broke (stray output on stdout would). */
+function parseJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const at = Number(/position (\d+)/.exec(String(err))?.[1] ?? 0);
+    throw new Error(`${String(err)} near ${JSON.stringify(text.slice(Math.max(0, at - 200), at + 200))}`);
+  }
+}
+
+/** Run plan's `main` in this process from `dir`, as a user outside npm would (npm's INIT_CWD would win otherwise). */
+async function planFrom(dir: string, ...argv: string[]) {
+  const { main } = await import("../tools/plan");
+  const saved = { cwd: process.cwd(), event: process.env.npm_lifecycle_event };
+  delete process.env.npm_lifecycle_event;
+  process.chdir(dir);
+  try {
+    return await runCommand(main, ...argv);
+  } finally {
+    process.chdir(saved.cwd);
+    if (saved.event !== undefined) process.env.npm_lifecycle_event = saved.event;
+  }
+}
+
 describe("through a pipe", () => {
-  it("delivers all of `plan prod --json` (far beyond a pipe's 64 KiB) before exiting", async () => {
-    const { code, stdout, stderr } = await runTool([path.join(ROOT, "tools/plan.ts"), "prod", "--json"]);
+  it("`plan staging --json` delivers one whole JSON document (far beyond a pipe's 64 KiB), shaped as documented, then exits 0", async () => {
+    const { code, stdout, stderr } = await runTool([path.join(ROOT, "tools/plan.ts"), "staging", "--json"]);
     expect(stderr).toBe("");
     expect(Buffer.byteLength(stdout)).toBeGreaterThan(64 * 1024);
-    const plan = JSON.parse(stdout);
-    expect(plan.stack).toBe("prod");
-    expect(plan.resources.length).toBeGreaterThan(100);
+    const plan = parseJson(stdout);
     // The exit code is the plan's verdict, delivered after the output (not instead of it).
-    expect(code).toBe(plan.policy.mandatoryViolations > 0 || plan.rehearsal.failures.length > 0 ? 1 : 0);
+    expect(code).toBe(0);
+    expect(Object.keys(plan)).toEqual(["project", "stack", "tier", "primaryRegion", "sizes", "resourceCount", "components", "resources", "cost", "policy", "rehearsal"]);
+    expect(plan).toMatchObject({ project: "finishthisidea", stack: "staging", tier: "mvp", primaryRegion: "us-east-1" });
+
+    expect(plan.sizes["api instance type"]).toBe("t3.medium");
+    expect(plan.sizes["monthly budget (USD)"]).toBe(1500);
+    for (const v of Object.values(plan.sizes)) expect(["string", "number"]).toContain(typeof v);
+
+    const custom = plan.resources.filter((r: { type: string }) => !r.type.startsWith("finishthisidea:"));
+    expect(plan.resourceCount).toBe(custom.length);
+    expect(plan.resourceCount).toBeGreaterThan(150);
+    for (const r of plan.resources) {
+      expect(Object.keys(r)).toEqual(expect.arrayContaining(["urn", "type", "name", "inputs", "secretInputs", "options"]));
+      // provider is absent (dropped by JSON) only where none applies.
+      expect(Object.keys(r.options).filter((k) => k !== "provider").sort()).toEqual(["aliases", "deleteBeforeReplace", "dependsOn", "ignoreChanges", "protect", "retainOnDelete"]);
+      expect(typeof r.options.protect).toBe("boolean");
+    }
+    expect(plan.components[0]).toEqual({ name: "finishthisidea", type: "finishthisidea:platform:Platform", counts: expect.any(Object), total: expect.any(Number) });
+    for (const c of plan.components) {
+      expect(c.total, c.name).toBe(Object.values(c.counts as Record<string, number>).reduce((a, b) => a + b, 0));
+    }
+
+    expect(Object.keys(plan.cost).sort()).toEqual(["baseline", "budgetUsd", "byComponent", "hoursPerMonth", "lines", "totalUsd", "unpriced"]);
+    expect(plan.cost.hoursPerMonth).toBe(730);
+    expect(plan.cost.budgetUsd).toBe(1500);
+    expect(plan.cost.totalUsd).toBeCloseTo(plan.cost.lines.reduce((a: number, l: { monthlyUsd: number }) => a + l.monthlyUsd, 0), 1);
+
+    expect(Object.keys(plan.policy).sort()).toEqual(["advisoryViolations", "configSource", "mandatoryViolations", "pack", "rules", "violations"]);
+    expect(plan.policy.pack).toBe("finishthisidea-guardrails");
+    expect(plan.policy.configSource).toBe("policy/config/environments/staging.json + finishthisidea:waf.enabled (true)");
+    expect(plan.policy.mandatoryViolations).toBe(0);
+    expect(Object.keys(plan.rehearsal).sort()).toEqual(["assumptions", "checks", "failures", "rules"]);
+    expect(plan.rehearsal.failures).toEqual([]);
+    expect(plan.rehearsal.checks).toBeGreaterThan(50);
+    expect(plan.policy.rules).toContainEqual({ name: "rds-deletion-protection", level: "advisory" });
+
+    // Secrets never reach the JSON: the stack file's placeholder for the token is masked.
+    expect(stdout).not.toContain("[secret cloudflareApiToken");
+    expect(stdout).toContain('"[secret]"');
   }, 120_000);
 
-  it("resolves a relative path from the child's directory and fails --diff on a side's mandatory violation", async () => {
+  it("resolves a relative path from the user's directory and fails --diff on a side's mandatory violation", async () => {
     // Staging's file declared production: deletion protection, off on the MVP tier, is mandatory there.
     write("piped/Pulumi.unprotected.yaml", staging.replace("finishthisidea:environment: staging", "finishthisidea:environment: production"));
-    const { code, stdout, stderr } = await runTool([path.join(ROOT, "tools/plan.ts"), "--diff", "staging", "Pulumi.unprotected.yaml", "--json"], path.join(tmp, "piped"));
+    const { status, stdout, stderr } = await planFrom(path.join(tmp, "piped"), "--diff", "staging", "Pulumi.unprotected.yaml", "--json");
     expect(JSON.parse(stdout).to.stack).toBe("unprotected");
     expect(stderr).toMatch(/^the plan fails for unprotected \([1-9]\d* mandatory policy violations, \d+ rehearsal failures\)/);
-    expect(code).toBe(1);
+    expect(status).toBe(1);
   }, 120_000);
 
   it("prints --help for every command and exits 0", async () => {

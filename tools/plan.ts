@@ -3,14 +3,8 @@
  * the offline plan (and the difference between two stacks' plans). Runs the real program in preview mode under mocks,
  * with config from Pulumi.<stack>.yaml; needs no Pulumi CLI, credentials or network. `--help` says more.
  */
-import { ConfigError } from "../infra/config";
-import { readStackFile } from "../infra/stack-file";
 import { err, invocationDir, out, runCommand, UsageError } from "./cli";
 import { PLAN_HELP, PLAN_USAGE, parsePlanArgs } from "./plan-args";
-import { diffPlans, offlinePlan, renderDiffMarkdown, renderDiffText } from "./plan-diff";
-import { renderPlanMarkdown } from "./plan-markdown";
-import { buildPlanReport, planFails, renderPlanText } from "./plan-report";
-import { runStack } from "./program";
 
 /** Where a command prints: stdout/stderr (written completely before exit) as a command, a buffer when a test calls `main`. */
 export interface CommandIo {
@@ -20,7 +14,9 @@ export interface CommandIo {
 
 const PROCESS_IO: CommandIo = { out, err };
 
-const describeError = (e: unknown) => (e instanceof ConfigError ? e.message : `plan failed: ${e instanceof Error ? e.message : String(e)}`);
+// By name, not `instanceof`: infra/config (and the SDK behind it) loads only once the arguments are known good.
+const isConfigError = (e: unknown): e is Error => e instanceof Error && e.name === "ConfigError";
+const describeError = (e: unknown) => (isConfigError(e) ? e.message : `plan failed: ${e instanceof Error ? e.message : String(e)}`);
 
 /** The command: prints the plan and returns the exit code (1 on bad config, a mandatory violation or a rehearsal failure; 2 on usage). */
 export async function main(argv: string[], io: CommandIo = PROCESS_IO): Promise<number> {
@@ -42,6 +38,9 @@ async function runPlan(argv: string[], io: CommandIo): Promise<number> {
     await io.out(PLAN_HELP);
     return 0;
   }
+  // The program, the SDKs and the reports load after the arguments: `--help` and a usage error answer at once.
+  const [{ readStackFile }, { diffPlans, offlinePlan, renderDiffMarkdown, renderDiffText }, { renderPlanMarkdown }, { buildPlanReport, planFails, renderPlanText }, { runStack }] =
+    await Promise.all([import("../infra/stack-file"), import("./plan-diff"), import("./plan-markdown"), import("./plan-report"), import("./program")]);
   // Paths are the user's: relative to where they ran the command, not to the package root npm runs us in.
   const from = invocationDir();
   if (args.diff) {

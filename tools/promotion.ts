@@ -12,7 +12,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CONFIG_NAMESPACE } from "../infra/config";
+import { CONFIG_NAMESPACE } from "../infra/config-namespace";
 import { withConfig, type PromotionMarker, type StackFileStore } from "./stack-files";
 
 /** A config value as `pulumi config --json` and the Automation API return it. */
