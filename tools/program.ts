@@ -166,14 +166,12 @@ export async function runStack(raw: RawConfig, project: string, stack: string, o
   return run;
 }
 
-/** V8's own stack format, without source maps: what the SDK's stack captures get while the program is evaluated. */
-const plainStackTrace = (error: Error, frames: NodeJS.CallSite[]) => [String(error), ...frames.map((f) => `    at ${f}`)].join("\n");
-
 /**
  * Pulumi's SDK formats a stack trace for every promise it makes (`debuggablePromise`: four per output property
  * of every resource, kept only for its promise-leak report) and a full one for every resource (its source
  * position for the engine); formatting them through source maps was about 80% of evaluating the program. The
- * mock engine reads neither, so `build` runs with `Error.stackTraceLimit = 0` and V8's plain format. A build
+ * mock engine reads neither, so `build` runs with `Error.stackTraceLimit = 0` and no formatter of ours or tsx's
+ * (`Error.prepareStackTrace` unset, so V8 prints the bare message; a formatter of ours cost a tenth more). A build
  * that fails is run again with stack traces restored, so the error still points at the line that threw.
  */
 export async function withoutStackTraces<T>(build: () => Promise<T>): Promise<T> {
@@ -183,7 +181,7 @@ export async function withoutStackTraces<T>(build: () => Promise<T>): Promise<T>
     Error.prepareStackTrace = prepareStackTrace;
   };
   Error.stackTraceLimit = 0;
-  Error.prepareStackTrace = plainStackTrace;
+  (Error as { prepareStackTrace?: ErrorConstructor["prepareStackTrace"] }).prepareStackTrace = undefined;
   try {
     return await build();
   } catch {
