@@ -12,6 +12,7 @@ import { readStackFile } from "../infra/stack-file";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
 import { mockCall, mockOutputs } from "../tools/mock-outputs";
+import { withoutStackTraces } from "../tools/program";
 
 const seen: { config?: PlatformConfig } = {};
 vi.mock("../infra/platform", async (importOriginal) => {
@@ -52,8 +53,15 @@ const value = <T>(o: unknown): Promise<T> => new Promise((resolve) => {
 
 interface Registered { type: string; name: string; inputs: Record<string, any> }
 
-/** Set the mocks and the CLI's config, then load the entry fresh; returns what it exported and registered. */
-async function runEntry(config: Record<string, string>, secretKeys: string[], registered: Registered[] = []) {
+/**
+ * Set the mocks and the CLI's config, then load the entry fresh; returns what it exported and registered.
+ * Without stack traces, as every other program run here (tools/program.ts: the SDK formats one per promise).
+ */
+function runEntry(config: Record<string, string>, secretKeys: string[], registered: Registered[] = []) {
+  return withoutStackTraces(() => loadEntry(config, secretKeys, registered));
+}
+
+async function loadEntry(config: Record<string, string>, secretKeys: string[], registered: Registered[]) {
   const fakeConfig = resolveConfig(readStackFile("staging").raw, "finishthisidea", "staging");
   await pulumi.runtime.setMocks({
     newResource(args) {

@@ -108,7 +108,7 @@ describe("surge mode", () => {
   const checksum = (run: ProgramRun) => named(run, "kubernetes:apps/v1:Deployment", "api-deployment").inputs.spec.template.metadata.annotations["checksum/feature-flags"];
 
   it("raises the API and worker minimums, flips the flags and rolls the API, and never touches Redis eviction", async () => {
-    const normal = await runTier("growth", { surgeMode: false });
+    const normal = await runTier("growth"); // surgeMode is off by default: the run other suites share
     const surge = await runTier("growth", { surgeMode: true });
     const p = TIERS.growth;
 
