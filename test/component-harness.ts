@@ -8,6 +8,10 @@ import { mockCall, mockOutputs } from "../tools/mock-outputs";
 import type { PlatformConfig } from "../infra/config";
 import { withoutStackTraces, type RegisteredResource } from "../tools/program";
 
+// Internal but exported: resolves once every RPC the program issued has completed.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
+
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 function plain(value: any): any {
@@ -38,11 +42,11 @@ const MOCK_CONFIG = { primaryRegion: "us-east-1" } as PlatformConfig;
 
 /**
  * Build resources inside `build(parent)` under mocks (`preview` false by default so applies run) and return
- * every resource registered below the test root.
+ * every resource registered below the test root. Without the SDK's debugging aids, as the whole program runs
+ * (tools/program.ts `withoutStackTraces`), unless `debugRuntime` (which a test uses to show they change nothing).
  */
-export function runComponent<T>(build: (parent: pulumi.ComponentResource) => T, options: { preview?: boolean } = {}): Promise<{ resources: RegisteredResource[]; result: T }> {
-  // Without Pulumi's per-promise stack traces, as the whole program runs (tools/program.ts).
-  return withoutStackTraces(() => evaluateComponent(build, options));
+export function runComponent<T>(build: (parent: pulumi.ComponentResource) => T, options: { preview?: boolean; debugRuntime?: boolean } = {}): Promise<{ resources: RegisteredResource[]; result: T }> {
+  return options.debugRuntime ? evaluateComponent(build, options) : withoutStackTraces(() => evaluateComponent(build, options));
 }
 
 async function evaluateComponent<T>(build: (parent: pulumi.ComponentResource) => T, options: { preview?: boolean }): Promise<{ resources: RegisteredResource[]; result: T }> {
@@ -112,6 +116,8 @@ async function evaluateComponent<T>(build: (parent: pulumi.ComponentResource) =>
       },
     };
   }));
+  // Every RPC of this build (registerOutputs included) completes against this build's mock monitor, not the next's.
+  await waitForRPCs();
   return { resources, result };
 }
 

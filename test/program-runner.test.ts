@@ -2,9 +2,16 @@
  * tools/program.ts itself: runs shared by raw config and mode (test/setup.ts turns sharing on), their resources
  * frozen; and the evaluation without stack traces, which restores them and still reports where a failure threw.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { runProgram, runStack } from "../tools/program";
+import { RedisCluster } from "../components/data";
+import { TIERS } from "../infra/tiers";
+import { runProgram, runStack, withoutStackTraces } from "../tools/program";
+import { runComponent } from "./component-harness";
 import { rawConfigWith, runStackFile, runTier } from "./harness";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: unknown };
 
 describe("shared runs", () => {
   it("returns the same run for the same raw config and mode, another for another mode or config", async () => {
@@ -37,6 +44,36 @@ describe("evaluation without stack traces", () => {
     await runProgram(config);
     expect(Error.stackTraceLimit).toBe(limit);
     expect(new Error("x").stack).toMatch(/program-runner\.test\.ts/);
+  });
+
+  it("hands the SDK its promise tracking back after a run, and after runs that overlap", async () => {
+    const tracked = debuggable.debuggablePromise;
+    let inside: unknown;
+    await withoutStackTraces(async () => {
+      inside = debuggable.debuggablePromise;
+    });
+    expect(inside).not.toBe(tracked);
+    expect(debuggable.debuggablePromise).toBe(tracked);
+    // Two evaluations at once: the first to finish must not restore what the second still runs without.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const long = withoutStackTraces(async () => {
+      await held;
+      return [debuggable.debuggablePromise, Error.stackTraceLimit];
+    });
+    await withoutStackTraces(async () => undefined);
+    release();
+    expect(await long).toEqual([inside, 0]);
+    expect(debuggable.debuggablePromise).toBe(tracked);
+    expect(Error.stackTraceLimit).not.toBe(0);
+  });
+
+  it("registers exactly what the SDK registers with its debugging aids on", async () => {
+    const build = (parent: pulumi.ComponentResource) => new RedisCluster("redis", { vpcId: "vpc-1", subnetIds: ["subnet-a", "subnet-b"], allowedSecurityGroupIds: ["sg-1"], preset: TIERS.growth.redis }, { parent });
+    const lean = await runComponent(build);
+    const debug = await runComponent(build, { debugRuntime: true });
+    expect(lean.resources.length).toBeGreaterThan(3);
+    expect(lean.resources).toEqual(debug.resources);
   });
 
   it("a run that throws is run again with stack traces, so the error points at the line that threw", async () => {

@@ -166,29 +166,56 @@ export async function runStack(raw: RawConfig, project: string, stack: string, o
   return run;
 }
 
-/**
- * Pulumi's SDK formats a stack trace for every promise it makes (`debuggablePromise`: four per output property
- * of every resource, kept only for its promise-leak report) and a full one for every resource (its source
- * position for the engine); formatting them through source maps was about 80% of evaluating the program. The
- * mock engine reads neither, so `build` runs with `Error.stackTraceLimit = 0` and no formatter of ours or tsx's
- * (`Error.prepareStackTrace` unset, so V8 prints the bare message; a formatter of ours cost a tenth more). A build
- * that fails is run again with stack traces restored, so the error still points at the line that threw.
- */
-export async function withoutStackTraces<T>(build: () => Promise<T>): Promise<T> {
-  const { stackTraceLimit, prepareStackTrace } = Error;
-  const restore = () => {
-    Error.stackTraceLimit = stackTraceLimit;
-    Error.prepareStackTrace = prepareStackTrace;
-  };
+/** The SDK's promise wrapper, called through its module object at every call site (so replacing it there takes effect). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: <T>(p: Promise<T>, ctx?: unknown) => Promise<T> };
+const trackedPromise = debuggable.debuggablePromise;
+const untrackedPromise = <T>(p: Promise<T>): Promise<T> => p;
+
+type Saved = { stackTraceLimit: number; prepareStackTrace: ErrorConstructor["prepareStackTrace"] | undefined };
+/** Evaluations inside `withoutStackTraces` right now; the first in sets the lean runtime, the last out restores it. */
+let leanDepth = 0;
+let saved: Saved | undefined;
+
+function enterLean(): void {
+  if (leanDepth++ > 0) return;
+  saved = { stackTraceLimit: Error.stackTraceLimit, prepareStackTrace: Error.prepareStackTrace };
   Error.stackTraceLimit = 0;
   (Error as { prepareStackTrace?: ErrorConstructor["prepareStackTrace"] }).prepareStackTrace = undefined;
+  debuggable.debuggablePromise = untrackedPromise;
+}
+
+function leaveLean(): void {
+  if (--leanDepth > 0 || !saved) return;
+  Error.stackTraceLimit = saved.stackTraceLimit;
+  (Error as { prepareStackTrace?: ErrorConstructor["prepareStackTrace"] }).prepareStackTrace = saved.prepareStackTrace;
+  debuggable.debuggablePromise = trackedPromise;
+  saved = undefined;
+}
+
+/**
+ * Evaluate under the mock engine without the SDK's debugging aids, which only a real deployment reads:
+ * - a stack trace per promise and per resource (`debuggablePromise` and the resource's source position) is
+ *   formatted through source maps: that was about 80% of evaluating the program. Here `Error.stackTraceLimit`
+ *   is 0 and no formatter is set (V8 prints the bare message; even a plain formatter of ours cost a tenth more);
+ * - `debuggablePromise` also tags every promise and tracks it in a set for the promise-leak report printed when a
+ *   `pulumi` program exits: a third of what remained. Here it hands the promise back untouched (same value, same
+ *   rejection), and the registered resources are the same byte for byte (test/program-runner.test.ts).
+ * Nested and concurrent evaluations share the scope; the last to finish restores all of it. A build that fails
+ * is run again with everything restored (once no other evaluation is running), so the error points at the line
+ * that threw.
+ */
+export async function withoutStackTraces<T>(build: () => Promise<T>): Promise<T> {
+  enterLean();
+  let failed = false;
   try {
     return await build();
   } catch {
-    restore();
+    failed = true;
+    leaveLean();
     return await build();
   } finally {
-    restore();
+    if (!failed) leaveLean();
   }
 }
 
