@@ -27,5 +27,9 @@ const ALL = [
 // (e.g. `MUTATE_TESTS=test/plan-reports.test.ts npm run mutate -- --mutate tools/plan-report.ts`).
 const only = process.env.MUTATE_TESTS?.split(",").map((f) => f.trim()).filter(Boolean);
 
-// Not mergeConfig: it concatenates arrays, so the base's test/**/*.test.ts would stay included.
-export default defineConfig({ ...base, test: { ...base.test, include: only ?? ALL } });
+// One project, the base's "suites" project (shared runs, no isolation) with its include replaced: the base's
+// `projects` must not be carried over, or vitest runs every project's own include (the whole suite, and the
+// mocking suites' child processes) whatever ALL or MUTATE_TESTS say. Not mergeConfig: it concatenates arrays.
+const { projects, ...rootTest } = base.test ?? {};
+const suites = (projects as { test: Record<string, unknown> }[]).find((p) => p.test.name === "suites")!.test;
+export default defineConfig({ test: { ...rootTest, ...suites, name: undefined, include: only ?? ALL } });
