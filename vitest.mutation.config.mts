@@ -8,7 +8,10 @@ import base from "./vitest.config.mts";
  */
 const ALL = [
   "test/config.test.ts",
+  "test/config-meaning.test.ts",
+  "test/app-contract-config.test.ts",
   "test/cost.test.ts",
+  "test/cost-estimate-mutants.test.ts",
   "test/golden.test.ts",
   "test/independent-values.test.ts",
   "test/policy-security.test.ts",
@@ -21,6 +24,7 @@ const ALL = [
   "test/plan-reports.test.ts",
   "test/surge.test.ts",
   "test/recovery.test.ts",
+  "test/rehearsal.test.ts",
 ];
 
 // MUTATE_TESTS=test/a.test.ts,test/b.test.ts narrows the suites for a run over one module
