@@ -25,6 +25,7 @@ const ALL = [
   "test/surge.test.ts",
   "test/recovery.test.ts",
   "test/rehearsal.test.ts",
+  "test/rehearsal-rules-mutants.test.ts",
 ];
 
 // MUTATE_TESTS=test/a.test.ts,test/b.test.ts narrows the suites for a run over one module

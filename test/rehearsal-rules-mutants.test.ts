@@ -1,0 +1,237 @@
+/**
+ * The rehearsal's rules on hand-built plan models (issue 19: every mutant of rehearsal/rules/*.ts caught). Pure:
+ * the PlanModel is written out here, not built from resources, so each rule is tested on exactly what it reads.
+ * Node figures are worked out by hand from the instance table's published values:
+ *   t3.medium (2 vCPU, 4 GiB, 17 pods): 2000m - 70m kube-reserved = 1930m; floor(4096 x 0.925) = 3788 - (11 x 17 + 255)
+ *     - 100 eviction = 3246 MiB; less the node agents (180m, 120 MiB, 3 pods): 1750m / 3126Mi / 14 pods free.
+ *   t3.large (2 vCPU, 8 GiB, 35 pods): 1750m / 6717Mi / 32 pods free. c5.xlarge (4 vCPU, 8 GiB, 58 pods): 3740m / 6464Mi / 55.
+ *   g4dn.xlarge (4 vCPU, 16 GiB, 29 pods, 1 GPU): 3740m / 14361Mi / 26 pods / 1 GPU free.
+ */
+import { describe, expect, it } from "vitest";
+import type { K8sObject, NodePool, PlanModel, PodGroup } from "../rehearsal/model";
+import { checkScheduling, freeOnNode, landsOn, packFirstFitDecreasing, tolerates } from "../rehearsal/rules/scheduling";
+import type { RegisteredResource } from "../tools/program";
+
+export const pod = (id: string, o: Partial<PodGroup> = {}): PodGroup => ({
+  id, kind: "Deployment", name: id, namespace: "app", labels: {}, nodeSelector: {}, tolerations: [], nodeTerms: [], cpuMilli: 100, memoryMiB: 100, gpus: 0,
+  replicas: 1, daemonSet: false, ports: [], claims: [], refs: [], envKeys: [], envKeysHidden: false, env: {}, configDeps: [], ...o,
+});
+export const pool = (resource: string, o: Partial<NodePool> = {}): NodePool => ({
+  resource, pool: resource, labels: {}, taints: [], instanceTypes: ["t3.medium"], min: 1, max: 4, subnetCount: 3, ...o,
+});
+export const resource = (type: string, name: string, inputs: Record<string, any> = {}, o: Partial<RegisteredResource> = {}): RegisteredResource => ({
+  urn: `urn:pulumi:test::p::${type}::${name}`, type, name, custom: true, inputs, secretInputs: [], inputDependencies: [],
+  options: { protect: false, aliases: [], dependsOn: [], ignoreChanges: [], deleteBeforeReplace: false, retainOnDelete: false }, ...o,
+} as RegisteredResource);
+export const obj = (kind: string, name: string, namespace: string | undefined, spec: any = {}, metadata: any = {}, inputs: Record<string, any> = {}): K8sObject => ({
+  resource: resource(`kubernetes:x/v1:${kind}`, `${name}-${kind}`, { metadata: { name, namespace, ...metadata }, spec, ...inputs }), kind, name, namespace, spec, metadata: { name, namespace, ...metadata },
+});
+export const model = (o: Partial<PlanModel> & { objectList?: K8sObject[] } = {}): PlanModel => {
+  const objects = new Map<string, K8sObject[]>();
+  for (const x of o.objectList ?? []) objects.set(x.kind, [...(objects.get(x.kind) ?? []), x]);
+  const resources = o.resources ?? [];
+  const { objectList: _, ...rest } = o;
+  return { resources, byUrn: new Map(resources.map((r) => [r.urn, r])), pools: [], pods: [], objects, namespaces: new Map(), releases: [], ...rest };
+};
+
+describe("tolerates", () => {
+  const taint = { key: "gpu", value: "true", effect: "NoSchedule" };
+  it("matches key, value and effect; Exists without a key tolerates everything", () => {
+    expect(tolerates([], taint)).toBe(false);
+    expect(tolerates([{ key: "gpu", value: "true" }], taint)).toBe(true);
+    expect(tolerates([{ key: "gpu", operator: "Equal", value: "true", effect: "NoSchedule" }], taint)).toBe(true);
+    expect(tolerates([{ key: "gpu", value: "false" }], taint)).toBe(false);
+    expect(tolerates([{ key: "gpu" }], taint)).toBe(false);
+    expect(tolerates([{ key: "gpu", value: "true", effect: "NoExecute" }], taint)).toBe(false);
+    expect(tolerates([{ key: "other", value: "true" }], taint)).toBe(false);
+    expect(tolerates([{ key: "gpu", operator: "Exists" }], taint)).toBe(true);
+    expect(tolerates([{ key: "other", operator: "Exists" }], taint)).toBe(false);
+    expect(tolerates([{ operator: "Exists" }], taint)).toBe(true);
+    expect(tolerates([{ operator: "Exists", effect: "NoExecute" }], taint)).toBe(false);
+    expect(tolerates([{ key: "other", operator: "Exists" }, { key: "gpu", value: "true" }], taint)).toBe(true);
+  });
+
+  it("a taint without a value is tolerated by a toleration without one (or an empty one), not by a valued one", () => {
+    const bare = { key: "dedicated", effect: "NoSchedule" };
+    expect(tolerates([{ key: "dedicated" }], bare)).toBe(true);
+    expect(tolerates([{ key: "dedicated", value: "" }], bare)).toBe(true);
+    expect(tolerates([{ key: "dedicated", value: "x" }], bare)).toBe(false);
+    expect(tolerates([{ key: "dedicated" }], { ...bare, value: "" })).toBe(true);
+  });
+});
+
+describe("landsOn", () => {
+  const p = pool("workers", { labels: { "finishthisidea.io/pool": "workers", zone: "a" } });
+  it("by nodeSelector over the pool's labels and the implicit os/arch labels", () => {
+    expect(landsOn(pod("a"), p)).toBe(true);
+    expect(landsOn(pod("a", { nodeSelector: { "finishthisidea.io/pool": "workers" } }), p)).toBe(true);
+    expect(landsOn(pod("a", { nodeSelector: { "finishthisidea.io/pool": "workers", zone: "b" } }), p)).toBe(false);
+    expect(landsOn(pod("a", { nodeSelector: { "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64" } }), p)).toBe(true);
+    expect(landsOn(pod("a", { nodeSelector: { "kubernetes.io/arch": "arm64" } }), p)).toBe(false);
+    // The pool's own labels win over the implicit ones.
+    expect(landsOn(pod("a", { nodeSelector: { "kubernetes.io/arch": "arm64" } }), pool("arm", { labels: { "kubernetes.io/arch": "arm64" } }))).toBe(true);
+  });
+
+  it("by required node affinity: terms ORed, expressions ANDed, each operator", () => {
+    const term = (key: string, operator: string, values?: string[]) => ({ matchExpressions: [{ key, operator, values }] });
+    const on = (...nodeTerms: PodGroup["nodeTerms"]) => landsOn(pod("a", { nodeTerms }), p);
+    expect(on(term("zone", "In", ["a", "b"]))).toBe(true);
+    expect(on(term("zone", "In", ["b"]))).toBe(false);
+    expect(on(term("missing", "In", ["a"]))).toBe(false);
+    expect(on(term("zone", "In"))).toBe(false);
+    expect(on(term("zone", "NotIn", ["b"]))).toBe(true);
+    expect(on(term("zone", "NotIn", ["a"]))).toBe(false);
+    expect(on(term("zone", "NotIn"))).toBe(true);
+    expect(on(term("missing", "NotIn", ["a"]))).toBe(true);
+    expect(on(term("zone", "Exists"))).toBe(true);
+    expect(on(term("missing", "Exists"))).toBe(false);
+    expect(on(term("zone", "DoesNotExist"))).toBe(false);
+    expect(on(term("missing", "DoesNotExist"))).toBe(true);
+    expect(on(term("zone", "Gt", ["1"]))).toBe(false);
+    expect(on({})).toBe(true);
+    expect(on(term("zone", "In", ["b"]), term("zone", "In", ["a"]))).toBe(true);
+    expect(on(term("zone", "In", ["b"]), term("missing", "Exists"))).toBe(false);
+    expect(on({ matchExpressions: [{ key: "zone", operator: "In", values: ["a"] }, { key: "missing", operator: "Exists" }] })).toBe(false);
+  });
+
+  it("only through taints it tolerates; PreferNoSchedule never keeps a pod off", () => {
+    const gpu = pool("gpu", { taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" }] });
+    expect(landsOn(pod("a"), gpu)).toBe(false);
+    expect(landsOn(pod("a", { tolerations: [{ key: "nvidia.com/gpu", operator: "Exists" }] }), gpu)).toBe(true);
+    expect(landsOn(pod("a"), pool("x", { taints: [{ key: "k", effect: "NoExecute" }] }))).toBe(false);
+    expect(landsOn(pod("a"), pool("x", { taints: [{ key: "k", effect: "PreferNoSchedule" }] }))).toBe(true);
+  });
+});
+
+describe("freeOnNode", () => {
+  it("allocatable less the node agents and the pool's DaemonSets; undefined for an unknown type", () => {
+    expect(freeOnNode("t3.medium", [])).toEqual({ cpuMilli: 1750, memoryMiB: 3126, pods: 14, gpus: 0 });
+    expect(freeOnNode("g4dn.xlarge", [])).toEqual({ cpuMilli: 3740, memoryMiB: 14361, pods: 26, gpus: 1 });
+    const ds = [pod("d1", { daemonSet: true, cpuMilli: 100, memoryMiB: 200 }), pod("d2", { daemonSet: true, cpuMilli: 50, memoryMiB: 26 })];
+    expect(freeOnNode("t3.medium", ds)).toEqual({ cpuMilli: 1600, memoryMiB: 2900, pods: 12, gpus: 0 });
+    expect(freeOnNode("x1.unknown", [])).toBeUndefined();
+  });
+});
+
+describe("packFirstFitDecreasing", () => {
+  const bin = { cpuMilli: 1000, memoryMiB: 1000, pods: 10, gpus: 1 };
+  const item = (id: string, cpuMilli: number, memoryMiB = 1, gpus = 0) => ({ id, cpuMilli, memoryMiB, gpus });
+  it("places GPU items first, then by CPU, then by memory, decreasing", () => {
+    expect(packFirstFitDecreasing([item("cpu", 900), item("gpu", 200, 1, 1)], bin, 1)).toEqual({ nodesUsed: 1, unplaced: [item("cpu", 900)] });
+    expect(packFirstFitDecreasing([item("small", 300), item("big", 800)], bin, 1)).toEqual({ nodesUsed: 1, unplaced: [item("small", 300)] });
+    expect(packFirstFitDecreasing([item("light", 500, 300), item("heavy", 500, 800)], bin, 1)).toEqual({ nodesUsed: 1, unplaced: [item("light", 500, 300)] });
+  });
+
+  it("fits exactly at the bin's size and counts every dimension down", () => {
+    expect(packFirstFitDecreasing([item("a", 1000, 1000, 1)], bin, 1)).toEqual({ nodesUsed: 1, unplaced: [] });
+    expect(packFirstFitDecreasing([item("a", 1001)], bin, 1)).toEqual({ nodesUsed: 0, unplaced: [item("a", 1001)] });
+    expect(packFirstFitDecreasing([item("a", 1, 1001)], bin, 3)).toEqual({ nodesUsed: 0, unplaced: [item("a", 1, 1001)] });
+    expect(packFirstFitDecreasing([item("a", 1, 1, 2)], bin, 3)).toEqual({ nodesUsed: 0, unplaced: [item("a", 1, 1, 2)] });
+    expect(packFirstFitDecreasing([item("a", 1)], { ...bin, pods: 0 }, 3)).toEqual({ nodesUsed: 0, unplaced: [item("a", 1)] });
+    // Each dimension is used up: pods, memory, GPUs, CPU.
+    expect(packFirstFitDecreasing([item("a", 1), item("b", 1)], { ...bin, pods: 1 }, 2).nodesUsed).toBe(2);
+    expect(packFirstFitDecreasing([item("a", 1, 600), item("b", 1, 600)], bin, 2).nodesUsed).toBe(2);
+    expect(packFirstFitDecreasing([item("a", 1, 1, 1), item("b", 1, 1, 1)], bin, 2).nodesUsed).toBe(2);
+    expect(packFirstFitDecreasing([item("a", 600), item("b", 600)], bin, 2).nodesUsed).toBe(2);
+    expect(packFirstFitDecreasing([item("a", 500), item("b", 500)], bin, 2).nodesUsed).toBe(1);
+  });
+
+  it("opens at most maxBins nodes and leaves the rest unplaced", () => {
+    expect(packFirstFitDecreasing([item("a", 600), item("b", 600), item("c", 600)], bin, 2)).toEqual({ nodesUsed: 2, unplaced: [item("c", 600)] });
+    expect(packFirstFitDecreasing([item("a", 600)], bin, 0)).toEqual({ nodesUsed: 0, unplaced: [item("a", 600)] });
+    expect(packFirstFitDecreasing([], bin, 2)).toEqual({ nodesUsed: 0, unplaced: [] });
+  });
+});
+
+describe("checkScheduling", () => {
+  it("says so when the plan has no node groups", () => {
+    expect(checkScheduling(model({ pods: [pod("a")] }))).toEqual({
+      rule: "scheduling", title: "Scheduling", checks: 0, failures: [], notes: ["no node groups in the plan (existing cluster): scheduling not rehearsed"],
+    });
+  });
+
+  it("notes how many nodes the pods use at max scale, counting every check", () => {
+    const r = checkScheduling(model({
+      pools: [pool("system", { instanceTypes: ["t3.large", "t3.medium"], max: 4 }), pool("idle", { labels: { x: "y" }, taints: [{ key: "k", effect: "NoSchedule" }] })],
+      pods: [pod("web", { cpuMilli: 1000, replicas: 3 }), pod("ds", { daemonSet: true, cpuMilli: 0, memoryMiB: 0 }), pod("off", { replicas: 0, cpuMilli: 99_000 })],
+    }));
+    expect(r.failures).toEqual([]);
+    // 2 pools + 1 pod + 1 packing (the idle pool has nothing to pack)
+    expect(r.checks).toBe(4);
+    // the smallest type of the pool, with the DaemonSet that lands on it (4 with the node agents)
+    expect(r.notes).toEqual(["system: 3 pods at max scale use 3 of 4 nodes (1750m CPU / 3126Mi / 13 pods free per t3.medium node after kube-reserved, eviction and 4 DaemonSets)"]);
+  });
+
+  it("catches instance types missing from the table and DaemonSets that leave no room", () => {
+    const r = checkScheduling(model({ pools: [pool("system", { instanceTypes: ["x1.a", "t3.medium", "x1.b"] })] }));
+    expect(r.failures).toEqual([{ rule: "scheduling", resource: "NodeGroup system", problem: "instance types x1.a, x1.b are not in the instance table", fix: "add them to components/cluster/instance-types.ts with their source" }]);
+    const over = (o: Partial<PodGroup>) => checkScheduling(model({ pools: [pool("system")], pods: [pod("ds", { daemonSet: true, cpuMilli: 0, memoryMiB: 0, ...o })] })).failures;
+    expect(over({ cpuMilli: 2000 })).toEqual([{ rule: "scheduling", resource: "NodeGroup system", problem: "the DaemonSets alone exceed a t3.medium node (-250m CPU, 3126Mi left)", fix: "use a larger instance type than t3.medium" }]);
+    expect(over({ memoryMiB: 3127 })[0].problem).toBe("the DaemonSets alone exceed a t3.medium node (1750m CPU, -1Mi left)");
+    expect(over({ cpuMilli: 1750, memoryMiB: 3126 })).toEqual([]);
+    const many = Array.from({ length: 15 }, (_, i) => pod(`ds${i}`, { daemonSet: true, cpuMilli: 0, memoryMiB: 0 }));
+    expect(checkScheduling(model({ pools: [pool("system")], pods: many })).failures.map((f) => f.problem)).toEqual(["the DaemonSets alone exceed a t3.medium node (1750m CPU, 3126Mi left)"]);
+    expect(checkScheduling(model({ pools: [pool("system")], pods: many.slice(1) })).failures).toEqual([]);
+  });
+
+  it("catches a pod that matches no node group, naming its selector and tolerations", () => {
+    const pools = [pool("system", { pool: "system", labels: { role: "system" } }), pool("gpu-ng", { pool: "gpu", taints: [{ key: "gpu", effect: "NoSchedule" }] })];
+    const r = checkScheduling(model({ pools, pods: [pod("lost", { nodeSelector: { role: "gpu" }, tolerations: [{ key: "a" }, { operator: "Exists", effect: "NoExecute" }] }), pod("bare", { nodeSelector: { role: "x" } })] }));
+    expect(r.failures).toEqual([
+      { rule: "scheduling", resource: "lost", problem: 'matches no node group (nodeSelector {"role":"gpu"}, tolerations a, *); it stays Pending', fix: "select a pool label (system, gpu) and tolerate that pool's taints" },
+      { rule: "scheduling", resource: "bare", problem: 'matches no node group (nodeSelector {"role":"x"}, tolerations none); it stays Pending', fix: "select a pool label (system, gpu) and tolerate that pool's taints" },
+    ]);
+  });
+
+  it("catches a pod too large for every type of its pool, measured on the largest type", () => {
+    const fail = (p: Partial<PodGroup>, types = ["t3.medium", "c5.xlarge", "x1.unknown"], ds: PodGroup[] = []) =>
+      checkScheduling(model({ pools: [pool("system", { instanceTypes: types })], pods: [pod("big", p), ...ds] })).failures.filter((f) => f.resource === "big");
+    expect(fail({ cpuMilli: 5000 })).toEqual([{ rule: "scheduling", resource: "big", problem: "fits no system node: on c5.xlarge it requests 5 CPU, 3740m allocatable (short 1260m)", fix: "lower its requests to fit (3740m CPU / 6464Mi) or use larger system instance types" }]);
+    expect(fail({ cpuMilli: 5000 }, ["c5.xlarge", "t3.medium"])[0].problem).toBe("fits no system node: on c5.xlarge it requests 5 CPU, 3740m allocatable (short 1260m)");
+    expect(fail({ memoryMiB: 7488 }, ["t3.medium"])[0].problem).toBe("fits no system node: on t3.medium it requests 7488Mi memory, 3126Mi allocatable (short 4362Mi)");
+    expect(fail({ memoryMiB: 8192 }, ["t3.medium"])[0].problem).toBe("fits no system node: on t3.medium it requests 8Gi memory, 3126Mi allocatable (short 5066Mi)");
+    expect(fail({ gpus: 1, cpuMilli: 2000 }, ["t3.medium"])[0].problem).toBe("fits no system node: on t3.medium it requests 2 CPU, 1750m allocatable (short 250m); requests 1 GPU, the node has 0");
+    // DaemonSets that leave less than nothing: shortfalls count from zero
+    const hog = pod("hog", { daemonSet: true, cpuMilli: 2000, memoryMiB: 4000 });
+    expect(fail({ cpuMilli: 100, memoryMiB: 100 }, ["t3.medium"], [hog])[0].problem).toBe("fits no system node: on t3.medium it requests 100m CPU, 0 allocatable (short 100m); requests 100Mi memory, 0Mi allocatable (short 100Mi)");
+    const slots = Array.from({ length: 14 }, (_, i) => pod(`ds${i}`, { daemonSet: true, cpuMilli: 0, memoryMiB: 0 }));
+    expect(fail({}, ["t3.medium"], slots)[0].problem).toBe("fits no system node: on t3.medium it no pod slot left after the DaemonSets");
+    expect(fail({}, ["x1.unknown"])).toEqual([{ rule: "scheduling", resource: "big", problem: "fits no system node: on undefined it cannot be sized", fix: "lower its requests to fit (?) or use larger system instance types" }]);
+    expect(fail({ cpuMilli: 3740, memoryMiB: 6464 }, ["c5.xlarge"])).toEqual([]);
+    expect(fail({ cpuMilli: 3741 }, ["c5.xlarge"])).toHaveLength(1);
+    expect(fail({ memoryMiB: 6465 }, ["c5.xlarge"])).toHaveLength(1);
+    expect(fail({ gpus: 1 }, ["g4dn.xlarge"])).toEqual([]);
+    expect(fail({ gpus: 2 }, ["g4dn.xlarge"])).toHaveLength(1);
+  });
+
+  it("takes the first pool the pod fits, and catches a type of a mixed pool the pod does not fit", () => {
+    const small = pool("small", { instanceTypes: ["t3.medium"] });
+    const big = pool("big", { instanceTypes: ["c5.xlarge"] });
+    const r = checkScheduling(model({ pools: [small, big], pods: [pod("w", { cpuMilli: 2000 })] }));
+    expect(r.failures).toEqual([]);
+    expect(r.notes).toEqual(["big: 1 pods at max scale use 1 of 4 nodes (3740m CPU / 6464Mi / 55 pods free per c5.xlarge node after kube-reserved, eviction and 3 DaemonSets)"]);
+    const mixed = checkScheduling(model({ pools: [pool("workers", { instanceTypes: ["c5.xlarge", "t3.medium", "t3.large", "x1.unknown"] })], pods: [pod("w", { cpuMilli: 2000 })] }));
+    expect(mixed.failures.filter((f) => f.resource === "w")).toEqual([{
+      rule: "scheduling", resource: "w", problem: "does not fit t3.medium, t3.large of the workers pool: requests 2 CPU, 1750m allocatable (short 250m)", fix: "lower its requests or drop t3.medium, t3.large from the pool",
+    }]);
+  });
+
+  it("catches more pods at max scale than the pool's max nodes hold, and names the largest group", () => {
+    const run = (pods: PodGroup[], p: Partial<NodePool> = {}) => checkScheduling(model({ pools: [pool("system", { max: 2, ...p })], pods })).failures;
+    // pods of 900m or more, one per t3.medium node (1750m): 8 pods need 8 nodes; the first two nodes take two web pods
+    const f = run([pod("web", { cpuMilli: 1000, replicas: 5 }), pod("cron", { cpuMilli: 1000, replicas: 1 }), pod("api", { cpuMilli: 900, replicas: 2 })]);
+    expect(f).toEqual([{
+      rule: "scheduling",
+      resource: "NodeGroup system",
+      problem: "at max scale 8 pods need 8 t3.medium nodes, the pool's max is 2: 6 stay Pending (3 x web, 1 x cron, 2 x api); 1750m CPU / 3126Mi / 14 pods free per t3.medium node after kube-reserved, eviction and 3 DaemonSets",
+      fix: "raise api.nodes.max to 8, or lower web's max replicas (5)",
+    }]);
+    expect(run([pod("web", { cpuMilli: 1000 }), pod("cron", { cpuMilli: 1000 }), pod("job", { cpuMilli: 1000 })])[0].fix).toBe("raise api.nodes.max to 3");
+    expect(run([pod("web", { cpuMilli: 1000, replicas: 3 })], { pool: "workers" })[0].fix).toBe("raise workers.nodes.max to 3, or lower web's max replicas (3)");
+    expect(run([pod("web", { cpuMilli: 1000, replicas: 3 })], { pool: "gpu" })[0].fix).toBe("raise gpu.nodes.max to 3, or lower web's max replicas (3)");
+    expect(run([pod("web", { cpuMilli: 1000, replicas: 3 })], { pool: "batch" })[0].fix).toBe("raise the pool's maxSize to 3, or lower web's max replicas (3)");
+    // the group with the most CPU at max scale, not the most replicas
+    expect(run([pod("many", { cpuMilli: 100, replicas: 4 }), pod("heavy", { cpuMilli: 1500, replicas: 2 }), pod("mid", { cpuMilli: 1000, replicas: 2 })])[0].fix).toBe("raise api.nodes.max to 4, or lower heavy's max replicas (2)");
+    expect(run([pod("web", { cpuMilli: 1000, replicas: 2 })])).toEqual([]);
+  });
+});
