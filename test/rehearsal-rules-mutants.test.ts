@@ -9,7 +9,9 @@
  */
 import { describe, expect, it } from "vitest";
 import type { K8sObject, NodePool, PlanModel, PodGroup } from "../rehearsal/model";
+import { checkCapacity, type CapacityAssumptions } from "../rehearsal/rules/capacity";
 import { checkScheduling, freeOnNode, landsOn, packFirstFitDecreasing, tolerates } from "../rehearsal/rules/scheduling";
+import { checkStorage } from "../rehearsal/rules/storage";
 import type { RegisteredResource } from "../tools/program";
 
 export const pod = (id: string, o: Partial<PodGroup> = {}): PodGroup => ({
@@ -233,5 +235,143 @@ describe("checkScheduling", () => {
     // the group with the most CPU at max scale, not the most replicas
     expect(run([pod("many", { cpuMilli: 100, replicas: 4 }), pod("heavy", { cpuMilli: 1500, replicas: 2 }), pod("mid", { cpuMilli: 1000, replicas: 2 })])[0].fix).toBe("raise api.nodes.max to 4, or lower heavy's max replicas (2)");
     expect(run([pod("web", { cpuMilli: 1000, replicas: 2 })])).toEqual([]);
+  });
+});
+
+describe("checkStorage", () => {
+  const eks = resource("aws:eks/cluster:Cluster", "cluster-eks");
+  const addon = (inputs: Record<string, any> = { addonName: "aws-ebs-csi-driver", serviceAccountRoleArn: "arn:role" }) => resource("aws:eks/addon:Addon", "ebs", inputs);
+  const attach = (policyArn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", type = "aws:iam/rolePolicyAttachment:RolePolicyAttachment") => resource(type, "ebs-policy", { policyArn });
+  const ebsOk = [eks, addon(), attach()];
+  const sc = (name: string, o: { isDefault?: string; provisioner?: string; binding?: string } = {}) =>
+    obj("StorageClass", name, undefined, {}, o.isDefault === undefined ? {} : { annotations: { "storageclass.kubernetes.io/is-default-class": o.isDefault } },
+      { provisioner: o.provisioner ?? "ebs.csi.aws.com", ...(o.binding === undefined ? { volumeBindingMode: "WaitForFirstConsumer" } : o.binding === "none" ? {} : { volumeBindingMode: o.binding }) });
+  const claimPod = (storageClassName?: string | null, size: string | null = "10Gi") => pod("StatefulSet app/db", { claims: [{ name: "data", storageClassName: storageClassName as string | undefined, size: size ?? undefined }] });
+  const run = (o: { resources?: RegisteredResource[]; classes?: K8sObject[]; pods?: PodGroup[]; pvcs?: K8sObject[]; pools?: NodePool[] }) =>
+    checkStorage(model({ resources: o.resources ?? ebsOk, objectList: [...(o.classes ?? []), ...(o.pvcs ?? [])], pods: o.pods ?? [], pools: o.pools ?? [pool("system", { subnetCount: 1 })] }));
+
+  it("passes claims that name a created class or fall to the one default, and notes the counts", () => {
+    const pvc = obj("PersistentVolumeClaim", "cache", "app", { storageClassName: "fast", resources: { requests: { storage: "1Gi" } } });
+    const r = run({ classes: [sc("gp3", { isDefault: "true" }), sc("fast", { isDefault: "false" })], pods: [claimPod(undefined), claimPod("fast")], pvcs: [pvc] });
+    expect(r).toEqual({ rule: "storage", title: "Storage", checks: 5, failures: [], notes: ["3 claims, 2 StorageClasses (default: gp3)"] });
+    expect(run({ classes: [], pods: [] }).notes).toEqual(["0 claims, 0 StorageClasses (default: none)"]);
+  });
+
+  it("catches more than one default class", () => {
+    const r = run({ classes: [sc("a", { isDefault: "true" }), sc("b", { isDefault: "true" }), sc("c")] });
+    expect(r.failures).toEqual([{ rule: "storage", resource: "StorageClass", problem: "2 classes are marked default (a, b); Kubernetes picks the newest, unpredictably", fix: "mark exactly one class default" }]);
+    expect(r.notes).toEqual(["0 claims, 3 StorageClasses (default: a, b)"]);
+  });
+
+  it("catches a claim without a class when no class is default; on an existing cluster only notes it", () => {
+    const problem = "claim data (10Gi) names no StorageClass and the plan marks none as default (EKS 1.30+ ships no default class): it stays Pending";
+    const fix = 'create a default gp3 StorageClass (annotation storageclass.kubernetes.io/is-default-class: "true") or name one in the claim';
+    expect(run({ classes: [sc("fast")], pods: [claimPod(undefined)] }).failures).toEqual([{ rule: "storage", resource: "StatefulSet app/db", problem, fix }]);
+    expect(run({ classes: [sc("fast")], pods: [claimPod(null)] }).failures.map((f) => f.problem)).toEqual([problem]);
+    expect(run({ classes: [], pods: [claimPod(undefined, null)] }).failures.map((f) => f.problem)).toEqual([problem.replace("(10Gi)", "(?)")]);
+    const pvc = obj("PersistentVolumeClaim", "cache", "app", { resources: { requests: { storage: "1Gi" } } });
+    expect(run({ classes: [], pvcs: [pvc] }).failures.map((f) => [f.resource, f.problem.slice(0, 18)])).toEqual([["PersistentVolumeClaim app/cache", "claim cache (1Gi) "]]);
+    const existing = run({ resources: [], classes: [], pods: [claimPod(undefined)] });
+    expect(existing.failures).toEqual([]);
+    expect(existing.notes).toEqual(["StatefulSet app/db claim data names no StorageClass: the existing cluster must have a default class", "1 claims, 0 StorageClasses (default: none)"]);
+  });
+
+  it("catches a claim naming a class the plan does not create", () => {
+    expect(run({ classes: [sc("gp3"), sc("slow")], pods: [claimPod("fast")] }).failures).toEqual([
+      { rule: "storage", resource: "StatefulSet app/db", problem: "claim data names StorageClass fast, which the plan does not create", fix: "create StorageClass fast or name one of: gp3, slow" },
+    ]);
+    expect(run({ classes: [], pods: [claimPod("fast")] }).failures[0].fix).toBe("create StorageClass fast or name one of: (none)");
+  });
+
+  it("catches an EBS class without the CSI add-on, its IRSA role or the role's policy", () => {
+    const classes = [sc("gp3", { isDefault: "true" })];
+    const resource_ = "StorageClass gp3";
+    expect(run({ resources: [eks], classes }).failures).toEqual([{ rule: "storage", resource: resource_, problem: "provisioner ebs.csi.aws.com but the plan installs no aws-ebs-csi-driver add-on: no volume is ever created", fix: "add the aws-ebs-csi-driver EKS add-on with an IRSA role" }]);
+    expect(run({ resources: [eks, addon({ addonName: "coredns", serviceAccountRoleArn: "arn" }), attach()], classes }).failures.map((f) => f.problem.slice(0, 30))).toEqual(["provisioner ebs.csi.aws.com bu"]);
+    expect(run({ resources: [eks, resource("aws:eks/podIdentityAssociation:PodIdentityAssociation", "x", { addonName: "aws-ebs-csi-driver", serviceAccountRoleArn: "arn" }), attach()], classes }).failures).toHaveLength(1);
+    expect(run({ resources: [eks, addon({ addonName: "aws-ebs-csi-driver" }), attach()], classes }).failures).toEqual([{ rule: "storage", resource: resource_, problem: "the aws-ebs-csi-driver add-on has no serviceAccountRoleArn: the controller cannot call EC2 to create volumes", fix: "give the add-on an IRSA role with AmazonEBSCSIDriverPolicy" }]);
+    const noPolicy = [{ rule: "storage", resource: resource_, problem: "the EBS CSI role has no AmazonEBSCSIDriverPolicy attached", fix: "attach arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy to the add-on's role" }];
+    expect(run({ resources: [eks, addon()], classes }).failures).toEqual(noPolicy);
+    expect(run({ resources: [eks, addon(), attach("arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicyV2")], classes }).failures).toEqual(noPolicy);
+    expect(run({ resources: [eks, addon(), attach(undefined, "aws:iam/policyAttachment:PolicyAttachment")], classes }).failures).toEqual(noPolicy);
+    // Another provisioner, or an existing cluster: nothing to check about the add-on.
+    expect(run({ resources: [eks], classes: [sc("efs", { isDefault: "true", provisioner: "efs.csi.aws.com" })] }).failures).toEqual([]);
+    expect(run({ resources: [], classes }).failures).toEqual([]);
+  });
+
+  it("catches a class that binds immediately when a node group spans zones", () => {
+    const problem = "volumeBindingMode Immediate: EBS volumes are zonal and would be created before the pod is placed, in a zone its node group may have no node in";
+    const multi = [pool("system", { subnetCount: 1 }), pool("workers", { subnetCount: 2 })];
+    expect(run({ classes: [sc("gp3", { isDefault: "true", binding: "Immediate" })], pools: multi }).failures).toEqual([{ rule: "storage", resource: "StorageClass gp3", problem, fix: "set volumeBindingMode: WaitForFirstConsumer" }]);
+    expect(run({ classes: [sc("gp3", { isDefault: "true", binding: "none" })], pools: multi }).failures.map((f) => f.problem)).toEqual([problem]);
+    expect(run({ classes: [sc("gp3", { isDefault: "true", binding: "Immediate" })], pools: [pool("system", { subnetCount: 1 })] }).failures).toEqual([]);
+    expect(run({ classes: [sc("gp3", { isDefault: "true" })], pools: multi }).failures).toEqual([]);
+  });
+});
+
+describe("checkCapacity", () => {
+  const a: CapacityAssumptions = { peakJobsPerHour: 100, peakRequestsPerSecond: 100, jobSeconds: 45, generationsPerJob: 2, generationSeconds: 36, cloudFallback: false };
+  const so = (max?: number) => obj("ScaledObject", "workers", "workers", max === undefined ? {} : { maxReplicaCount: max });
+  const ollama = (replicas: number | undefined, parallel?: string) => obj("StatefulSet", "ollama", "ollama", {
+    replicas, template: { spec: { containers: [{ name: "sidecar" }, { name: "ollama", env: [{ name: "OTHER", value: "1" }, ...(parallel === undefined ? [] : [{ name: "OLLAMA_NUM_PARALLEL", value: parallel }])] }] } },
+  });
+  const other = obj("StatefulSet", "redis", "data", { replicas: 3, template: { spec: { containers: [{ name: "redis", env: [{ name: "OTHER", value: "1" }] }] } } });
+  const hpa = (maxReplicas: number, metrics: any[] = [{ type: "Pods", pods: { metric: { name: "http_requests_per_second" }, target: { averageValue: "40" } } }]) =>
+    obj("HorizontalPodAutoscaler", "api", "api", { maxReplicas, metrics });
+  const run = (objects: K8sObject[], o: Partial<CapacityAssumptions> = {}) => checkCapacity(model({ objectList: objects }), { ...a, ...o });
+
+  it("passes a plan that carries the peak exactly, with its arithmetic in the notes", () => {
+    // 2 x 3600 / 72 = 100 jobs/h; 100 x 2 x 36 / 3600 = 2 in parallel = 1 x 2; 5 x 20 = 100 rps
+    const r = run([so(2), other, ollama(1, "2"), hpa(5, [{ type: "Resource" }, { type: "Pods", pods: { metric: { name: "http_requests_per_second" }, target: { averageValue: "20" } } }])], { jobSeconds: 72 });
+    expect(r).toEqual({
+      rule: "capacity", title: "Capacity against the scaling plan", checks: 3, failures: [],
+      notes: [
+        "2 workers x 3600 s / 72 s per job = 100 jobs/hour against a peak of 100",
+        "LLM: 100 jobs/hour x 2 generation(s) x 36 s = 2.0 in parallel; Ollama 1 x 2 = 2",
+        "API: 5 pods x 20 requests/s per pod = 100 against a peak of 100",
+      ],
+    });
+  });
+
+  it("catches too few workers one job short of the peak", () => {
+    // 1 x 3600 / 37 = 97.3 -> 97 jobs/h
+    const r = run([so(1), ollama(1, "4")], { jobSeconds: 37 });
+    expect(r.failures).toEqual([{ rule: "capacity", resource: "ScaledObject workers/workers", problem: "1 workers x 3600 s / 37 s per job = 97 jobs/hour against a peak of 100 (short 3)", fix: "raise workers.replicas.max to 2 (and workers.nodes.max with it)" }]);
+    expect(r.checks).toBe(2);
+    expect(run([so(), ollama(1, "4")]).failures[0].problem).toBe("0 workers x 3600 s / 45 s per job = 0 jobs/hour against a peak of 100 (short 100)");
+    // 100 x 45 / 3600 = 1.25 -> 2
+    expect(run([so(), ollama(1, "4")]).failures[0].fix).toBe("raise workers.replicas.max to 2 (and workers.nodes.max with it)");
+    expect(run([ollama(1, "4")]).checks).toBe(1);
+  });
+
+  it("catches Ollama short of the peak's generations without a fallback, and sizes the fix", () => {
+    // need 2 in parallel; 1 x 1 = 1
+    expect(run([ollama(1, "1")]).failures).toEqual([{
+      rule: "capacity", resource: "StatefulSet ollama/ollama",
+      problem: "LLM: 100 jobs/hour x 2 generation(s) x 36 s = 2.0 in parallel; Ollama 1 x 1 = 1 (short 1.0) and the tier has no cloud-LLM fallback",
+      fix: "raise gpu.ollamaReplicas to 2 (and gpu.nodes.max with it), or enable the cloud fallback",
+    }]);
+    // 500 x 2 x 36 / 3600 = 10 in parallel, 4 per replica -> 3
+    expect(run([ollama(0, "4")], { peakJobsPerHour: 500 }).failures[0].fix).toBe("raise gpu.ollamaReplicas to 3 (and gpu.nodes.max with it), or enable the cloud fallback");
+    // No OLLAMA_NUM_PARALLEL: parallel 0, the fix counts 1 per replica
+    expect(run([ollama(2)]).failures.map((f) => [f.resource, f.fix])).toEqual([["Ollama", "raise gpu.ollamaReplicas to 2 (and gpu.nodes.max with it), or enable the cloud fallback"]]);
+    expect(run([ollama(undefined, "4")]).failures[0].problem).toContain("Ollama 0 x 4 = 0 (short 2.0)");
+    expect(run([]).failures.map((f) => f.resource)).toEqual(["Ollama"]);
+  });
+
+  it("lets the cloud fallback carry the rest, saying how much", () => {
+    const r = run([ollama(1, "1")], { cloudFallback: true });
+    expect(r.failures).toEqual([]);
+    expect(r.notes).toEqual(["LLM: 100 jobs/hour x 2 generation(s) x 36 s = 2.0 in parallel; Ollama 1 x 1 = 1; the cloud-LLM fallback carries 50% of generations at peak"]);
+    // 1 - 1/3 = 66.7% -> 67
+    expect(run([ollama(1, "1")], { cloudFallback: true, generationsPerJob: 3 }).notes[0]).toContain("carries 67% of generations");
+  });
+
+  it("catches too few API pods for the peak requests; an HPA without a requests-per-second metric is not checked", () => {
+    expect(run([ollama(1, "4"), hpa(2)]).failures).toEqual([{ rule: "capacity", resource: "HorizontalPodAutoscaler api/api", problem: "API: 2 pods x 40 requests/s per pod = 80 against a peak of 100 (short 20)", fix: "raise api.replicas.max to 3 (and api.nodes.max with it)" }]);
+    expect(run([ollama(1, "4"), hpa(2, [{ type: "Pods", pods: { metric: { name: "queue_depth" }, target: { averageValue: "5" } } }])])).toMatchObject({ checks: 1, failures: [] });
+    expect(run([ollama(1, "4"), hpa(2, [{ type: "Object", pods: { metric: { name: "http_requests_per_second" }, target: { averageValue: "5" } } }])])).toMatchObject({ checks: 1, failures: [] });
+    expect(run([ollama(1, "4"), hpa(2, [{ type: "Pods" }])])).toMatchObject({ checks: 1, failures: [] });
+    expect(run([ollama(1, "4"), obj("HorizontalPodAutoscaler", "x", "api", { maxReplicas: 1 })])).toMatchObject({ checks: 1, failures: [] });
   });
 });
