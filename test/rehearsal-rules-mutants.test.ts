@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import type { K8sObject, NodePool, PlanModel, PodGroup } from "../rehearsal/model";
 import { checkCapacity, type CapacityAssumptions } from "../rehearsal/rules/capacity";
 import { checkScheduling, freeOnNode, landsOn, packFirstFitDecreasing, tolerates } from "../rehearsal/rules/scheduling";
+import { checkReferences } from "../rehearsal/rules/references";
 import { checkStorage } from "../rehearsal/rules/storage";
 import type { RegisteredResource } from "../tools/program";
 
@@ -373,5 +374,148 @@ describe("checkCapacity", () => {
     expect(run([ollama(1, "4"), hpa(2, [{ type: "Object", pods: { metric: { name: "http_requests_per_second" }, target: { averageValue: "5" } } }])])).toMatchObject({ checks: 1, failures: [] });
     expect(run([ollama(1, "4"), hpa(2, [{ type: "Pods" }])])).toMatchObject({ checks: 1, failures: [] });
     expect(run([ollama(1, "4"), obj("HorizontalPodAutoscaler", "x", "api", { maxReplicas: 1 })])).toMatchObject({ checks: 1, failures: [] });
+  });
+});
+
+describe("checkReferences", () => {
+  const deploy = (name: string, ns = "app") => obj("Deployment", name, ns);
+  const podOf = (name: string, o: Partial<PodGroup> = {}, ns = "app") => pod(`Deployment ${ns}/${name}`, { name, namespace: ns, resource: deploy(name, ns).resource, ...o });
+  const run = (objects: K8sObject[], pods: PodGroup[], o: Partial<PlanModel> = {}) => checkReferences(model({ objectList: objects, pods, ...o }));
+
+  it("passes a pod whose Secret, ConfigMap and ServiceAccount exist in its namespace; the default ServiceAccount needs none", () => {
+    const objects = [obj("Secret", "env", "app"), obj("ConfigMap", "cfg", "app"), obj("ServiceAccount", "web", "app")];
+    const refs = [{ kind: "Secret", name: "env" }, { kind: "ConfigMap", name: "cfg" }, { kind: "ServiceAccount", name: "web" }, { kind: "ServiceAccount", name: "default" }] as PodGroup["refs"];
+    expect(run(objects, [podOf("web", { refs })])).toEqual({ rule: "references", title: "References", checks: 4, failures: [], notes: [] });
+  });
+
+  it("catches a reference missing from the pod's namespace; Helm and add-on pods are not checked", () => {
+    const refs = [{ kind: "Secret", name: "env" }, { kind: "ServiceAccount", name: "web" }] as PodGroup["refs"];
+    const r = run([obj("Secret", "env", "other"), obj("ConfigMap", "web", "app")], [
+      podOf("web", { refs }),
+      pod("Helm x y", { refs, resource: resource("kubernetes:helm.sh/v3:Release", "x") }),
+      pod("EKS add-on coredns", { refs }),
+    ]);
+    expect(r.failures).toEqual([
+      { rule: "references", resource: "Deployment app/web", problem: "names Secret env, which the plan does not create in namespace app: the pod fails to start", fix: "create Secret env in app or fix the name" },
+      { rule: "references", resource: "Deployment app/web", problem: "names ServiceAccount web, which the plan does not create in namespace app: the pod fails to start", fix: "create ServiceAccount web in app or fix the name" },
+    ]);
+    expect(r.checks).toBe(2);
+  });
+
+  it("resolves a computed name through the resources that flow into the pod", () => {
+    const secret = resource("kubernetes:core/v1:Secret", "env-secret", { metadata: { name: "env" } });
+    const configMap = resource("kubernetes:core/v1:ConfigMap", "cfg", { metadata: { name: "cfg" } });
+    const withDeps = (deps: RegisteredResource[]) => podOf("web", { refs: [{ kind: "Secret", name: "<computed>" }], resource: { ...deploy("web").resource, inputDependencies: deps.map((d) => d.urn) } });
+    expect(run([], [withDeps([secret])], { resources: [secret], byUrn: new Map([[secret.urn, secret]]) }).failures).toEqual([]);
+    expect(run([], [withDeps([configMap])], { resources: [configMap], byUrn: new Map([[configMap.urn, configMap]]) }).failures).toEqual([
+      { rule: "references", resource: "Deployment app/web", problem: "names a Secret whose name is computed from no registered Secret", fix: "pass the Secret resource's metadata.name" },
+    ]);
+  });
+
+  it("catches a Service that selects no pod or targets a port no selected pod exposes; one without a selector is skipped", () => {
+    const svc = (selector: any, ports: any[], ns = "app") => obj("Service", "web", ns, { selector, ports });
+    const web = podOf("web", { labels: { app: "web" }, ports: [{ name: "http", containerPort: 3000 }, { containerPort: 9090 }] });
+    const ok = [{ name: "http", port: 80, targetPort: "http" }, { name: "metrics", port: 9090 }, { port: 81, targetPort: 3000 }, { port: 82, targetPort: "9090" }];
+    expect(run([svc({ app: "web" }, ok)], [web])).toMatchObject({ checks: 1, failures: [] });
+    expect(run([svc(undefined, [{ port: 1 }])], [web])).toMatchObject({ checks: 1, failures: [] });
+    expect(run([svc({ app: "web" }, [{ name: "http", port: 80, targetPort: "metrics" }, { port: 8080 }])], [web]).failures).toEqual([
+      { rule: "references", resource: "Service app/web", problem: "port http targets metrics, which no selected pod exposes (http, 9090)", fix: "set targetPort to a container port name or number" },
+      { rule: "references", resource: "Service app/web", problem: "port 8080 targets 8080, which no selected pod exposes (http, 9090)", fix: "set targetPort to a container port name or number" },
+    ]);
+    const noEndpoints = { rule: "references", resource: "Service app/web", problem: 'selector {"app":"api"} matches no pod template in app: it has no endpoints', fix: "make the selector the pods' labels" };
+    expect(run([svc({ app: "api" }, [{ port: 1 }])], [web]).failures).toEqual([noEndpoints]);
+    // Pods of other namespaces and Helm pods are no endpoints of it.
+    expect(run([svc({ app: "api" }, [{ port: 1 }])], [podOf("api", { labels: { app: "api" } }, "other"), pod("Helm a b", { namespace: "app", labels: { app: "api" }, resource: resource("kubernetes:helm.sh/v3:Release", "a") })]).failures).toEqual([noEndpoints]);
+    expect(run([svc({ app: "api" }, [{ port: 1, targetPort: 1 }])], [pod("EKS add-on x", { namespace: "app", labels: { app: "api" }, ports: [{ containerPort: 1 }] })]).failures).toEqual([]);
+  });
+
+  it("checks every Ingress backend's Service and port, skipping ALB annotation actions", () => {
+    const svc = obj("Service", "web", "app", { ports: [{ name: "http", port: 80 }] });
+    const ing = (spec: any, deps: string[] = []) => ({ ...obj("Ingress", "web", "app", spec), resource: { ...obj("Ingress", "web", "app", spec).resource, inputDependencies: deps } });
+    const backend = (name: string, port: any) => ({ service: { name, port } });
+    const good = ing({ defaultBackend: backend("web", { number: 80 }), rules: [{ http: { paths: [{ backend: backend("web", { name: "http" }) }, { backend: backend("redirect", { name: "use-annotation" }) }] } }, {}] });
+    expect(run([svc, good], [])).toMatchObject({ checks: 3, failures: [] }); // the Service and two backends
+    const bad = ing({ rules: [{ http: { paths: [{ backend: backend("api", { name: "http" }) }, { backend: backend("web", { number: 8080 }) }, { backend: backend("web", { name: "grpc" }) }] } }] });
+    expect(run([svc, bad], []).failures).toEqual([
+      { rule: "references", resource: "Ingress app/web", problem: "backend Service api does not exist in app", fix: "name the Service the plan creates" },
+      { rule: "references", resource: "Ingress app/web", problem: "backend port 8080 is not a port of Service web", fix: "use one of the Service's port names" },
+      { rule: "references", resource: "Ingress app/web", problem: "backend port grpc is not a port of Service web", fix: "use one of the Service's port names" },
+    ]);
+    // A Service of another namespace does not count; a computed name is the Service that flows in.
+    expect(run([obj("Service", "web", "other", { ports: [{ port: 80 }] }), ing({ defaultBackend: backend("web", { number: 80 }) })], []).failures.map((f) => f.problem)).toEqual(["backend Service web does not exist in app"]);
+    const svcRes = resource("kubernetes:core/v1:Service", "web-svc", { metadata: { name: "web" } });
+    expect(run([svc, ing({ defaultBackend: backend("<computed>", { number: 80 }) }, [svcRes.urn])], [], { byUrn: new Map([[svcRes.urn, svcRes]]) }).failures).toEqual([]);
+  });
+
+  it("catches an HPA or ScaledObject whose target does not exist (Deployment when no kind is given)", () => {
+    const hpa = (ref: any) => obj("HorizontalPodAutoscaler", "web", "app", { scaleTargetRef: ref });
+    expect(run([deploy("web"), obj("StatefulSet", "db", "app"), hpa({ name: "web" }), hpa({ kind: "StatefulSet", name: "db" })], [])).toMatchObject({ checks: 2, failures: [] });
+    expect(run([deploy("web", "other"), obj("StatefulSet", "web", "app"), hpa({ name: "web" }), obj("ScaledObject", "workers", "app", { scaleTargetRef: { kind: "Deployment", name: "workers" } }), obj("ScaledObject", "none", "app")], []).failures).toEqual([
+      { rule: "references", resource: "HorizontalPodAutoscaler app/web", problem: "scales Deployment web, which does not exist in app", fix: "point scaleTargetRef at the workload" },
+      { rule: "references", resource: "ScaledObject app/workers", problem: "scales Deployment workers, which does not exist in app", fix: "point scaleTargetRef at the workload" },
+      { rule: "references", resource: "ScaledObject app/none", problem: "scales Deployment undefined, which does not exist in app", fix: "point scaleTargetRef at the workload" },
+    ]);
+  });
+
+  it("catches a PodDisruptionBudget that selects no pod of its namespace", () => {
+    const pdb = (matchLabels: any) => obj("PodDisruptionBudget", "web", "app", { selector: { matchLabels } });
+    const web = podOf("web", { labels: { app: "web" } });
+    expect(run([pdb({ app: "web" })], [web])).toMatchObject({ checks: 1, failures: [] });
+    expect(run([pdb({ app: "api" })], [web, podOf("api", { labels: { app: "api" } }, "other")]).failures).toEqual([
+      { rule: "references", resource: "PodDisruptionBudget app/web", problem: "selector matches no pod in app: it protects nothing", fix: "use the workload's selector labels" },
+    ]);
+  });
+
+  it("catches a PodMonitor that selects no pod or scrapes a port they do not expose", () => {
+    const pm = (spec: any, ns = "monitoring") => obj("PodMonitor", "web", ns, spec);
+    const web = podOf("web", { labels: { app: "web" }, ports: [{ name: "http", containerPort: 3000 }] });
+    expect(run([pm({ namespaceSelector: { matchNames: ["app"] }, selector: { matchLabels: { app: "web" } }, podMetricsEndpoints: [{ port: "http" }, { portNumber: 3000 }] })], [web])).toMatchObject({ checks: 1, failures: [] });
+    expect(run([pm({ selector: { matchLabels: { app: "web" } }, podMetricsEndpoints: [{ port: "http" }] }, "app")], [web])).toMatchObject({ failures: [] });
+    expect(run([pm({ selector: { matchLabels: { app: "web" } } })], [web]).failures).toEqual([
+      { rule: "references", resource: "PodMonitor monitoring/web", problem: "selects no pod in monitoring: nothing is scraped", fix: "use the pods' selector labels and namespace" },
+    ]);
+    expect(run([pm({ namespaceSelector: { matchNames: ["app", "api"] }, selector: { matchLabels: { app: "nope" } } })], [web]).failures[0].problem).toBe("selects no pod in app, api: nothing is scraped");
+    expect(run([pm({ namespaceSelector: { matchNames: ["app"] }, selector: { matchLabels: { app: "web" } }, podMetricsEndpoints: [{ portNumber: 9999 }, { port: "metrics" }] })], [web]).failures).toEqual([
+      { rule: "references", resource: "PodMonitor monitoring/web", problem: "scrapes port 9999, which the selected pods do not expose", fix: "scrape a container port name or number of those pods" },
+      { rule: "references", resource: "PodMonitor monitoring/web", problem: "scrapes port metrics, which the selected pods do not expose", fix: "scrape a container port name or number of those pods" },
+    ]);
+  });
+
+  it("catches a ServiceMonitor that selects no Service or names a port they lack", () => {
+    const svc = obj("Service", "web", "app", { ports: [{ name: "http", port: 80 }] }, { labels: { team: "web" } });
+    const sm = (spec: any, ns = "monitoring") => obj("ServiceMonitor", "web", ns, spec);
+    expect(run([svc, sm({ namespaceSelector: { matchNames: ["app"] }, selector: { matchLabels: { team: "web" } }, endpoints: [{ port: "http" }, { path: "/metrics" }] })], [])).toMatchObject({ checks: 2, failures: [] });
+    expect(run([svc, sm({ selector: { matchLabels: { team: "web" } } }, "app")], [])).toMatchObject({ failures: [] });
+    expect(run([svc, sm({ selector: { matchLabels: { team: "web" } } })], []).failures).toEqual([
+      { rule: "references", resource: "ServiceMonitor monitoring/web", problem: "selects no Service in monitoring", fix: "use the Service's labels" },
+    ]);
+    expect(run([obj("Service", "web", "app", { ports: [] }), sm({ namespaceSelector: { matchNames: ["app"] }, selector: { matchLabels: { team: "web" } } })], []).failures[0].problem).toBe("selects no Service in app");
+    expect(run([svc, sm({ namespaceSelector: { matchNames: ["app"] }, selector: { matchLabels: { team: "web" } }, endpoints: [{ port: "metrics" }] })], []).failures).toEqual([
+      { rule: "references", resource: "ServiceMonitor monitoring/web", problem: "endpoint port metrics is no port name of the selected Services", fix: "use the Service's port name" },
+    ]);
+  });
+
+  it("catches a prometheus-adapter rule over a series no scraped target produces", () => {
+    const adapter = (...queries: (string | undefined)[]) => resource("kubernetes:helm.sh/v3:Release", "adapter", { chart: "prometheus-adapter", name: "prometheus-adapter", values: { rules: { custom: queries.map((seriesQuery) => ({ seriesQuery })) } } });
+    const otherChart = resource("kubernetes:helm.sh/v3:Release", "kps", { chart: "kube-prometheus-stack", name: "kps", values: { rules: { custom: [{ seriesQuery: "nope_total" }] } } });
+    const api = podOf("api", { labels: { "app.kubernetes.io/name": "api" }, ports: [{ containerPort: 3000 }] }, "api");
+    const workers = podOf("workers", { labels: { "app.kubernetes.io/name": "workers" } }, "workers");
+    const pm = obj("PodMonitor", "api", "api", { selector: { matchLabels: { "app.kubernetes.io/name": "api" } }, podMetricsEndpoints: [{ portNumber: 3000 }] });
+    const svc = obj("Service", "workers", "workers", { selector: { "app.kubernetes.io/name": "workers" } }, { labels: { app: "workers" } });
+    const sm = obj("ServiceMonitor", "workers", "workers", { selector: { matchLabels: { app: "workers" } } });
+    const queries = ['http_requests_total{namespace!=""}', "http_request_duration_seconds_bucket", "bullmq_jobs_completed_total", "bullmq_jobs_failed_total{}", undefined, "{__name__=~\"x\"}"];
+    const ok = run([pm, svc, sm], [api, workers], { releases: [adapter(...queries), otherChart] });
+    expect(ok).toMatchObject({ checks: 3 + queries.length, failures: [] });
+    const unscraped = run([svc], [api, workers], { releases: [adapter("http_requests_total", "bullmq_jobs_failed_total", "custom:metric_total")] });
+    expect(unscraped.failures).toEqual([
+      { rule: "references", resource: "Helm prometheus-adapter rule http_requests_total", problem: "reads http_requests_total, which no scraped target produces (scraped: none): the HPA metric never exists", fix: "scrape the pods that expose http_requests_total (a PodMonitor) or fix the seriesQuery" },
+      { rule: "references", resource: "Helm prometheus-adapter rule bullmq_jobs_failed_total", problem: "reads bullmq_jobs_failed_total, which no scraped target produces (scraped: none): the HPA metric never exists", fix: "scrape the pods that expose bullmq_jobs_failed_total (a PodMonitor) or fix the seriesQuery" },
+      { rule: "references", resource: "Helm prometheus-adapter rule custom:metric_total", problem: "reads custom:metric_total, which no scraped target produces (scraped: none): the HPA metric never exists", fix: "scrape the pods that expose custom:metric_total (a PodMonitor) or fix the seriesQuery" },
+    ]);
+    expect(run([pm], [api], { releases: [adapter("bullmq_jobs_completed_total")] }).failures[0].problem).toBe("reads bullmq_jobs_completed_total, which no scraped target produces (scraped: http_requests_total, http_request_duration_seconds_bucket): the HPA metric never exists");
+    // Scraped pods of another app produce nothing the adapter reads.
+    const other = podOf("other", { labels: { "app.kubernetes.io/name": "other" }, ports: [{ containerPort: 3000 }] }, "api");
+    const pmOther = obj("PodMonitor", "other", "api", { selector: { matchLabels: { "app.kubernetes.io/name": "other" } } });
+    expect(run([pmOther], [other], { releases: [adapter("http_requests_total")] }).failures[0].problem).toContain("(scraped: none)");
   });
 });
