@@ -26,6 +26,7 @@ const ALL = [
   "test/recovery.test.ts",
   "test/rehearsal.test.ts",
   "test/rehearsal-rules-mutants.test.ts",
+  "test/rehearsal-reachability-mutants.test.ts",
 ];
 
 // MUTATE_TESTS=test/a.test.ts,test/b.test.ts narrows the suites for a run over one module
