@@ -14,6 +14,7 @@ const ALL = [
   "test/cost-estimate-mutants.test.ts",
   "test/golden.test.ts",
   "test/independent-values.test.ts",
+  "test/tiers-mutants.test.ts",
   "test/policy-security.test.ts",
   "test/policy-kubernetes.test.ts",
   "test/policy-cost.test.ts",
