@@ -39,4 +39,9 @@ const only = process.env.MUTATE_TESTS?.split(",").map((f) => f.trim()).filter(Bo
 // mocking suites' child processes) whatever ALL or MUTATE_TESTS say. Not mergeConfig: it concatenates arrays.
 const { projects, ...rootTest } = base.test ?? {};
 const suites = (projects as { test: Record<string, unknown> }[]).find((p) => p.test.name === "suites")!.test;
-export default defineConfig({ test: { ...rootTest, ...suites, name: undefined, include: only ?? ALL } });
+// test/setup.ts shares whole-program runs between the suites that build programs; it imports the whole program,
+// which every mutant run pays again (tens of seconds on a loaded machine). A run over pure suites only skips it.
+const PROGRAM_SUITES = ["test/cost.test.ts", "test/golden.test.ts", "test/pgbouncer.test.ts", "test/observability.test.ts", "test/plan-reports.test.ts"];
+const include = only ?? ALL;
+const setupFiles = include.some((f) => PROGRAM_SUITES.includes(f)) ? suites.setupFiles : [];
+export default defineConfig({ test: { ...rootTest, ...suites, name: undefined, include, setupFiles } });
