@@ -10,6 +10,7 @@ const ALL = [
   "test/config.test.ts",
   "test/config-meaning.test.ts",
   "test/app-contract-config.test.ts",
+  "test/config-mutants.test.ts",
   "test/cost.test.ts",
   "test/cost-estimate-mutants.test.ts",
   "test/golden.test.ts",
