@@ -245,6 +245,11 @@ describe("EKS node groups", () => {
     expect(estimateCost([lt({ volumeSize: 100, volumeType: "io9" }), group]).unpriced.map((u) => u.reason)).toEqual(["node root volume: EBS volume type io9 is not in the price table"]);
   });
 
+  it("a resource without a component and one with an empty component are in the same group", () => {
+    const group = r("aws:eks/nodeGroup:NodeGroup", "ng", { instanceTypes: ["c5.large"], scalingConfig: { desiredSize: 1 }, launchTemplate: { id: "x" } }, "");
+    expect(estimateCost([r("aws:ec2/launchTemplate:LaunchTemplate", "lt", { blockDeviceMappings: [{ ebs: { volumeSize: 100 } }] }), group]).lines[0].basis).toBe("1 x c5.large x 730 h x $0.085 + 1 x (100 GB gp3 x $0.08)");
+  });
+
   it("leaves a group without types, without a known desiredSize or of an unknown type unpriced", () => {
     expect(reason(ng({ scalingConfig: { desiredSize: 1 } }))).toBe("node group without instanceTypes");
     expect(reason(ng({ instanceTypes: [], scalingConfig: { desiredSize: 1 } }))).toBe("node group without instanceTypes");
