@@ -339,6 +339,12 @@ describe("checkCapacity", () => {
     expect(run([]).failures.map((f) => f.resource)).toEqual(["Ollama"]);
   });
 
+  it("looks for Ollama only among StatefulSets whose containers set OLLAMA_NUM_PARALLEL, skipping any without a pod spec", () => {
+    const bare = [obj("StatefulSet", "a", "x", {}), obj("StatefulSet", "b", "x", { template: {} }), obj("StatefulSet", "c", "x", { template: { spec: {} } })];
+    expect(run([...bare, ollama(1, "2")]).failures).toEqual([]);
+    expect(run(bare).failures.map((f) => f.resource)).toEqual(["Ollama"]);
+  });
+
   it("lets the cloud fallback carry the rest, saying how much", () => {
     const r = run([ollama(1, "1")], { cloudFallback: true });
     expect(r.failures).toEqual([]);
