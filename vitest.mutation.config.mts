@@ -8,9 +8,14 @@ import base from "./vitest.config.mts";
  */
 const ALL = [
   "test/config.test.ts",
+  "test/config-meaning.test.ts",
+  "test/app-contract-config.test.ts",
+  "test/config-mutants.test.ts",
   "test/cost.test.ts",
+  "test/cost-estimate-mutants.test.ts",
   "test/golden.test.ts",
   "test/independent-values.test.ts",
+  "test/tiers-mutants.test.ts",
   "test/policy-security.test.ts",
   "test/policy-kubernetes.test.ts",
   "test/policy-cost.test.ts",
@@ -21,11 +26,23 @@ const ALL = [
   "test/plan-reports.test.ts",
   "test/surge.test.ts",
   "test/recovery.test.ts",
+  "test/rehearsal.test.ts",
+  "test/rehearsal-rules-mutants.test.ts",
+  "test/rehearsal-reachability-mutants.test.ts",
 ];
 
 // MUTATE_TESTS=test/a.test.ts,test/b.test.ts narrows the suites for a run over one module
 // (e.g. `MUTATE_TESTS=test/plan-reports.test.ts npm run mutate -- --mutate tools/plan-report.ts`).
 const only = process.env.MUTATE_TESTS?.split(",").map((f) => f.trim()).filter(Boolean);
 
-// Not mergeConfig: it concatenates arrays, so the base's test/**/*.test.ts would stay included.
-export default defineConfig({ ...base, test: { ...base.test, include: only ?? ALL } });
+// One project, the base's "suites" project (shared runs, no isolation) with its include replaced: the base's
+// `projects` must not be carried over, or vitest runs every project's own include (the whole suite, and the
+// mocking suites' child processes) whatever ALL or MUTATE_TESTS say. Not mergeConfig: it concatenates arrays.
+const { projects, ...rootTest } = base.test ?? {};
+const suites = (projects as { test: Record<string, unknown> }[]).find((p) => p.test.name === "suites")!.test;
+// test/setup.ts shares whole-program runs between the suites that build programs; it imports the whole program,
+// which every mutant run pays again (tens of seconds on a loaded machine). A run over pure suites only skips it.
+const PROGRAM_SUITES = ["test/cost.test.ts", "test/golden.test.ts", "test/pgbouncer.test.ts", "test/observability.test.ts", "test/plan-reports.test.ts"];
+const include = only ?? ALL;
+const setupFiles = include.some((f) => PROGRAM_SUITES.includes(f)) ? suites.setupFiles : [];
+export default defineConfig({ test: { ...rootTest, ...suites, name: undefined, include, setupFiles } });

@@ -196,16 +196,6 @@ function deepMerge(base: unknown, over: unknown): unknown {
   return out;
 }
 
-function hasPath(root: unknown, path: PropertyKey[]): boolean {
-  let v = root;
-  for (const k of path) {
-    if (!isPlainObject(v) && !Array.isArray(v)) return false;
-    if (!(k in (v as object))) return false;
-    v = (v as Record<PropertyKey, unknown>)[k];
-  }
-  return true;
-}
-
 /** Cross-field rules the field schemas cannot express; each returns [path, message]. */
 function presetProblems(p: TierPreset, primaryRegion: string, readReplicaRouting: boolean): Problem[] {
   const problems: Problem[] = [];
@@ -246,7 +236,8 @@ function presetProblems(p: TierPreset, primaryRegion: string, readReplicaRouting
     if (r.belowComplexity <= prev) problems.push([["llm", "routes", String(i), "belowComplexity"], r.belowComplexity, `a value above the previous route's (${prev}): routes ascend by complexity`]);
   });
   const last = p.llm.routes[p.llm.routes.length - 1];
-  if (last && last.belowComplexity !== 1) problems.push([["llm", "routes", String(p.llm.routes.length - 1), "belowComplexity"], last.belowComplexity, "1 on the last route, so every job has a route"]);
+  // The schema requires at least one route, so there is a last one.
+  if (last.belowComplexity !== 1) problems.push([["llm", "routes", String(p.llm.routes.length - 1), "belowComplexity"], last.belowComplexity, "1 on the last route, so every job has a route"]);
   if (readReplicaRouting && p.database.inRegionReplicas === 0)
     problems.push([["database", "inRegionReplicas"], 0, `at least 1 when finishthisidea:readReplicaRouting is true (reads go to replicas in ${primaryRegion}; cross-region replicas are disaster-recovery copies no pod reaches)`]);
   if (p.gpu.ollamaReplicas > p.gpu.nodes.max)
@@ -290,7 +281,8 @@ export function resolveConfig(raw: RawConfig, project: string, stack: string): P
   const base = TIERS[settings.tier as TierName];
   const merged = deepMerge(base, settings.overrides);
   const overrideKey = (path: PropertyKey[]) =>
-    hasPath(settings.overrides, path.slice(0, 1)) ? key(["overrides", ...path]) : `tier preset ${settings.tier}.${path.map(String).join(".")}`;
+    // A problem in a section the stack overrides is named at the override, else at the tier preset.
+    String(path[0]) in settings.overrides ? key(["overrides", ...path]) : `tier preset ${settings.tier}.${path.map(String).join(".")}`;
   const preset = presetSchema.safeParse(merged, { error: ourWords });
   if (!preset.success) {
     problems.push(...describeIssues(preset.error.issues, merged, presetSchema, overrideKey));

@@ -38,7 +38,7 @@ function peerMatches(peer: any, from: Endpoint, policyNs: string | undefined, na
 }
 
 const portMatches = (rulePorts: any[] | undefined, port: number | string, names: Record<string, number>) =>
-  !rulePorts || rulePorts.length === 0 || rulePorts.some((p) => p.port === undefined || p.port === port || names[String(p.port)] === port || p.port === Object.keys(names).find((n) => names[n] === port));
+  !rulePorts || rulePorts.length === 0 || rulePorts.some((p) => p.port === undefined || p.port === port || (String(p.port) in names && names[String(p.port)] === port));
 
 /** Whether NetworkPolicies let `from` open `port` on `to` (ingress at the server, egress at the client). */
 export function policyAllows(model: PlanModel, from: Endpoint | "external", to: Endpoint & { ports?: Record<string, number> }, port: number): boolean {
