@@ -27,5 +27,10 @@ const ALL = [
 // (e.g. `MUTATE_TESTS=test/plan-reports.test.ts npm run mutate -- --mutate tools/plan-report.ts`).
 const only = process.env.MUTATE_TESTS?.split(",").map((f) => f.trim()).filter(Boolean);
 
-// Not mergeConfig: it concatenates arrays, so the base's test/**/*.test.ts would stay included.
-export default defineConfig({ ...base, test: { ...base.test, include: only ?? ALL } });
+// Not mergeConfig: it concatenates arrays, so the base's test/**/*.test.ts would stay included. Nor the base's
+// `projects`: each project has its own include (the whole suite), which would replace this one. The settings of
+// its "suites" project (pool, timeouts, env) apply here without its include, exclude and setup file.
+const { projects, ...test } = base.test ?? {};
+const suites = (projects as { test: Record<string, unknown> }[] | undefined)?.find((p) => p.test?.name === "suites")?.test ?? {};
+const { name: _name, include: _include, exclude: _exclude, setupFiles: _setup, ...settings } = suites;
+export default defineConfig({ ...base, test: { ...test, ...settings, include: only ?? ALL } });
