@@ -15,6 +15,7 @@ const ALL = [
   "test/policy-kubernetes.test.ts",
   "test/policy-cost.test.ts",
   "test/policy-branches.test.ts",
+  "test/policy-thresholds-mutants.test.ts",
   "test/pgbouncer.test.ts",
   "test/prometheus-rules.test.ts",
   "test/observability.test.ts",
