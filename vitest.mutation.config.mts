@@ -17,6 +17,7 @@ const ALL = [
   "test/policy-branches.test.ts",
   "test/policy-thresholds-mutants.test.ts",
   "test/policy-versions-mutants.test.ts",
+  "test/policy-kit-mutants.test.ts",
   "test/policy-platform.test.ts",
   "test/policy-platform-mutants.test.ts",
   "test/pgbouncer.test.ts",
