@@ -18,6 +18,7 @@ const ALL = [
   "test/policy-thresholds-mutants.test.ts",
   "test/policy-versions-mutants.test.ts",
   "test/policy-kit-mutants.test.ts",
+  "test/policy-cost-mutants.test.ts",
   "test/policy-platform.test.ts",
   "test/policy-platform-mutants.test.ts",
   "test/pgbouncer.test.ts",
