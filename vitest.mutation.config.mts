@@ -19,6 +19,8 @@ const ALL = [
   "test/policy-versions-mutants.test.ts",
   "test/policy-kit-mutants.test.ts",
   "test/policy-cost-mutants.test.ts",
+  "test/policy-k8s-hardening.test.ts",
+  "test/policy-kubernetes-mutants.test.ts",
   "test/policy-platform.test.ts",
   "test/policy-platform-mutants.test.ts",
   "test/pgbouncer.test.ts",
