@@ -238,7 +238,7 @@ describe("PodDisruptionBudgets and replica minimums", () => {
     expect(violations(Kr.pdbForMultiReplica, [workload(K.statefulSet, 2), pdb("app", { app: "<computed>" })])).toEqual([]);
     expect(violations(Kr.pdbForMultiReplica, [workload(K.statefulSet, 2), pdb("app", { app: "api", tier: "x" })])).toHaveLength(1);
   });
-  it("a PDB's namespace and the workload's compare with default for unset, unknown matching any", () => {
+  it("a PDB's namespace and the workload's match when equal, or when either is unset or unknown", () => {
     const noNs: FakeResource = { type: K.deployment, name: "w", component: "api", props: { spec: { replicas: 2, template: { metadata: { labels } } } } };
     expect(violations(Kr.pdbForMultiReplica, [noNs, pdb("default")])).toEqual([]);
     expect(violations(Kr.pdbForMultiReplica, [workload(K.deployment, 2), pdb("<computed>")])).toEqual([]);
@@ -268,6 +268,25 @@ describe("PodDisruptionBudgets and replica minimums", () => {
     expect(Kr.minReplicas(w, [w, h])).toBe(5);
     expect(Kr.minReplicas(w, [w])).toBe(1);
   });
+  it("an autoscaler whose target has no name counts for the workloads of its own component", () => {
+    expect(runs([workload(K.deployment, 1), hpa({}, 3)])).toEqual(["3"]);
+    expect(runs([workload(K.deployment, 1), hpa({}, 3, "app", "other")])).toEqual([]);
+  });
+  it("the component is the parent's URN, or opts.parent where the engine gives no parent", () => {
+    const w = (extra: Record<string, any>) => ({ type: K.deployment, name: "api", props: { spec: { replicas: 1 } }, ...extra }) as unknown as PolicyResource;
+    const h = (extra: Record<string, any>) => ({ type: K.hpa, name: "h", props: { spec: { scaleTargetRef: { name: "<computed>" }, minReplicas: 4 } }, ...extra }) as unknown as PolicyResource;
+    const count = (a: PolicyResource, b: PolicyResource) => Kr.minReplicas(a, [a, b]);
+    expect(count(w({ parent: { urn: "c1" }, opts: {} }), h({ parent: { urn: "c1" }, opts: {} }))).toBe(4);
+    expect(count(w({ parent: { urn: "c1" }, opts: {} }), h({ parent: { urn: "c2" }, opts: {} }))).toBe(1);
+    expect(count(w({ opts: { parent: "c1" } }), h({ opts: { parent: "c1" } }))).toBe(4);
+    expect(count(w({ opts: { parent: "c1" } }), h({ opts: { parent: "c2" } }))).toBe(1);
+    expect(count(w({}), h({}))).toBe(4);
+  });
+  it("a multi-replica workload without a pod template has no labels a PDB could select", () => {
+    expect(violations(Kr.pdbForMultiReplica, [{ type: K.deployment, name: "bare", component: "api", props: { spec: { replicas: 2 } } }])).toEqual([
+      "bare: runs 2 replicas but no PodDisruptionBudget selects its pods (labels {}); a node drain could take them all down.",
+    ]);
+  });
   it("a stack without Deployments or StatefulSets is not applicable", () => {
     expect(stackReason(Kr.pdbForMultiReplica)).toBe("no Deployments or StatefulSets");
   });
@@ -280,6 +299,9 @@ describe("capabilities added back", () => {
       "w: container app adds capabilities NET_RAW; only NET_BIND_SERVICE may be added back (each widens what a compromised container can do).",
     ]);
     expect(check(Kr.noDangerousCapabilities, K.deployment, dep([ok({ capabilities: { drop: ["ALL"], add: "SYS_ADMIN" } })]))).toEqual([]);
+  });
+  it("strips CAP_ only as a prefix", () => {
+    expect(check(Kr.noDangerousCapabilities, K.deployment, dep([ok({ capabilities: { drop: ["ALL"], add: ["SYS_CAP_X"] } })]), { name: "w", config: { allowedAdd: ["SYS_X"] } })[0]).toMatch(/adds capabilities SYS_CAP_X;/);
   });
   it("takes the allowed list from config", () => {
     expect(check(Kr.noDangerousCapabilities, K.deployment, dep([ok({ capabilities: { drop: ["ALL"], add: ["NET_RAW"] } })]), { config: { allowedAdd: ["NET_RAW"] } })).toEqual([]);
@@ -347,6 +369,10 @@ describe("RBAC", () => {
     ]);
     expect(violations(Kr.noClusterAdminBindings, [binding(K.clusterRoleBinding, admin, [{ kind: "Group", name: "system:masters" }, { kind: "User", name: "alice" }, { kind: "Group", name: 5 }, null])])).toEqual([]);
   });
+  it("a binding without a roleRef or subjects grants nothing to report", () => {
+    expect(violations(Kr.noClusterAdminBindings, [{ type: K.clusterRoleBinding, name: "b", component: "k8s", props: { subjects: [sa("api", "app")] } }])).toEqual([]);
+    expect(violations(Kr.noClusterAdminBindings, [{ type: K.clusterRoleBinding, name: "b", component: "k8s", props: { roleRef: { kind: "ClusterRole", name: "cluster-admin" } } }])).toEqual([]);
+  });
   it("a stack without role bindings is not applicable", () => {
     expect(stackReason(Kr.noClusterAdminBindings)).toBe("no role bindings");
     expect(Kr.noClusterAdminBindings.configSchema?.properties?.exemptNamespaces).toEqual({ type: "array", items: { type: "string" }, default: ["kube-system"] });
@@ -376,6 +402,28 @@ describe("LoadBalancer Services", () => {
   it("other Services are not applicable", () => {
     expect(resourceReason(Kr.loadBalancerServiceExposure, K.service, { spec: { type: "NodePort" } })).toBe("not a LoadBalancer Service");
     expect(resourceReason(Kr.loadBalancerServiceExposure, K.service, {})).toBe("not a LoadBalancer Service");
+  });
+});
+
+describe("workloads without a pod spec", () => {
+  it("give every pod rule nothing to report", () => {
+    const rules = [Kr.noPrivileged, Kr.runAsNonRoot, Kr.noPrivilegeEscalation, Kr.dropAllCapabilities, Kr.requestsAndLimits, Kr.readinessProbes, Kr.imagesPinned, Kr.noHostAccess, Kr.secretsNotInPlainText, Kr.noDangerousCapabilities, Kr.seccompRuntimeDefault, Kr.readOnlyRootFilesystem];
+    for (const rule of rules) for (const props of [{}, { spec: {} }]) expect(check(rule, K.deployment, props), rule.name).toEqual([]);
+    expect(check(Kr.imagesPinned, K.helmRelease, { version: "1.0.0" })).toEqual([]);
+    expect(check(Kr.noDangerousCapabilities, K.helmRelease, { version: "1.0.0" })).toEqual([]);
+  });
+});
+
+describe("config schemas (defaults a stack overrides)", () => {
+  const list = (d: string[]) => ({ type: "array", items: { type: "string" }, default: d });
+  it("exempt lists start empty; capabilities allow NET_BIND_SERVICE; RBAC exempts kube-system", () => {
+    for (const rule of [Kr.noPrivileged, Kr.runAsNonRoot, Kr.noPrivilegeEscalation, Kr.dropAllCapabilities, Kr.noHostAccess, Kr.seccompRuntimeDefault, Kr.readOnlyRootFilesystem]) {
+      expect(rule.configSchema, rule.name).toEqual({ properties: { exempt: list([]) } });
+    }
+    expect(Kr.secretsNotInPlainText.configSchema).toEqual({ properties: { ignoreKeys: list([]) } });
+    expect(Kr.noDangerousCapabilities.configSchema).toEqual({ properties: { allowedAdd: list(["NET_BIND_SERVICE"]), exempt: list([]) } });
+    expect(Kr.noClusterAdminBindings.configSchema).toEqual({ properties: { exemptNamespaces: list(["kube-system"]), exemptSubjects: list([]) } });
+    expect(Kr.imagesPinned.configSchema).toBeUndefined();
   });
 });
 
