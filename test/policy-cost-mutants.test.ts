@@ -221,6 +221,8 @@ describe("s3-lifecycle edges", () => {
     expect(violations(C.s3Lifecycle, [bucket(), { type: T.lifecycle[1], name: "lc", props: { bucket: "<computed>" } }])).toHaveLength(1);
     expect(violations(C.s3Lifecycle, [bucket(), { type: T.lifecycle[1], name: "lc", props: { bucket: "<computed>", rules: [{ id: "x" }] } }])).toEqual([]);
     expect(stackReason(C.s3Lifecycle)).toBe("no S3 buckets");
+    // An inline rule and a configuration's rule together are two rules, not none.
+    expect(violations(C.s3Lifecycle, [bucket({ lifecycleRules: [{ enabled: true }] }), { type: T.lifecycle[1], name: "lc", props: { bucket: "<computed>", rules: [{ id: "x" }] } }])).toEqual([]);
   });
 });
 
