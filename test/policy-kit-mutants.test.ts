@@ -85,6 +85,9 @@ describe("values as the engine hands them", () => {
     expect(parseMaybeJson("not json")).toBe("not json");
     const obj = { a: 1 };
     expect(parseMaybeJson(obj)).toBe(obj);
+    // A one-item list is not text: [80] stays a list (its text "80" would parse as a number).
+    expect(parseMaybeJson([80])).toEqual([80]);
+    expect(parseMaybeJson(["443"])).toEqual(["443"]);
   });
   it("asStringMap keeps the string entries of an object (or its JSON text), nothing of anything else", () => {
     expect(asStringMap({ a: "x", b: 1, c: null })).toEqual({ a: "x" });
