@@ -94,6 +94,7 @@ export const gpuCap = stackRule({
     let total = 0;
     const parts: string[] = [];
     for (const ng of ofTypes(args.resources, [NODE_GROUP])) {
+      // Stryker disable next-line ArrayDeclaration: equivalent; any placeholder type in the empty list also counts 0 GPUs.
       const per = Math.max(0, ...(ng.props.instanceTypes ?? []).map((t: string) => gpusPerInstance(t)));
       const max = asNumber(ng.props.scalingConfig?.maxSize) ?? 0;
       if (per > 0) {

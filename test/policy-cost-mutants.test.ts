@@ -38,7 +38,12 @@ describe("the cost rules", () => {
       },
     });
     expect(C.gpuCap.configSchema).toEqual({ properties: { tier: { type: "string" }, maxGpus: { type: "integer" } } });
-    expect(Object.keys(C.autoscalerCaps.configSchema?.properties ?? {})).toEqual(["tier", "maxSystemNodes", "maxWorkerNodes", "maxGpuNodes", "maxApiReplicas", "maxWorkerReplicas"]);
+    expect(C.autoscalerCaps.configSchema).toEqual({
+      properties: {
+        tier: { type: "string" }, maxSystemNodes: { type: "integer" }, maxWorkerNodes: { type: "integer" }, maxGpuNodes: { type: "integer" },
+        maxApiReplicas: { type: "integer" }, maxWorkerReplicas: { type: "integer" },
+      },
+    });
     expect(C.costAllocationTags.configSchema).toEqual({ properties: { requiredTags: { type: "array", items: { type: "string" }, default: ["stack", "tier", "component", "cost-center"] } } });
     expect(C.monthlyBudget.configSchema).toEqual({ properties: { tier: { type: "string" }, monthlyBudgetUsd: { type: "number" } } });
   });
@@ -117,6 +122,7 @@ describe("cost-gpu-cap edges", () => {
       "the node groups can scale to 3 GPUs (gpu-a 0 x 1, gpu-b 3 x 1); tier mvp allows 2.",
     ]);
     expect(violations(C.gpuCap, [gpuNg("gpu-a", 1), gpuNg("gpu-b", 1)])).toEqual([]);
+    expect(violations(C.gpuCap, [ng("gpu-x", { instanceTypes: ["g4dn.2xlarge"] }), gpuNg("gpu-b", 3)])[0]).toMatch(/^the node groups can scale to 3 GPUs \(gpu-x 0 x 1, gpu-b 3 x 1\)/);
     expect(violations(C.gpuCap, [gpuNg("gpu-a", 2), gpuNg("gpu-b", 1)])[0]).toMatch(/^the node groups can scale to 3 GPUs \(gpu-a 2 x 1, gpu-b 1 x 1\)/);
   });
   it("multiplies by the GPUs of the group's largest type", () => {
@@ -183,6 +189,11 @@ describe("cost-autoscaler-caps edges", () => {
     const lowWorkers = { "cost-autoscaler-caps": { maxApiReplicas: 10, maxWorkerReplicas: 3 } };
     expect(violations(C.autoscalerCaps, [mvp, scaler(K.hpa, "hpa", { scaleTargetRef: { name: "Worker" }, maxReplicas: 5 })], lowWorkers)).toEqual([
       "hpa: maxReplicas 5 exceeds tier mvp's cap 3.",
+    ]);
+  });
+  it("scalers without a spec: an HPA has no maximum to judge, a KEDA scaler has KEDA's 100", () => {
+    expect(violations(C.autoscalerCaps, [mvp, { type: K.hpa, name: "h", component: "apps", props: {} }, { type: K.scaledObject, name: "so", component: "apps", props: {} }])).toEqual([
+      "so: maxReplicaCount 100 exceeds tier mvp's cap 8.",
     ]);
   });
   it("reports when the tier is unknown", () => {
