@@ -289,7 +289,8 @@ export const secretsNotInPlainText = resourceRule({
 // PDB for every multi-replica workload (stack rule: workloads, autoscalers and PDBs are separate resources).
 // ---------------------------------------------------------------------------------------------------------
 
-const sameNamespace = (a?: string, b?: string) => a === undefined || b === undefined || isUnknown(a) || isUnknown(b) || (a ?? "default") === (b ?? "default");
+/** Namespaces match when equal, or when either is unset or unknown (it may be the other's). */
+const sameNamespace = (a?: string, b?: string) => a === undefined || b === undefined || isUnknown(a) || isUnknown(b) || a === b;
 
 function targets(scaler: PolicyResource, workload: PolicyResource, kind: string): boolean {
   const ref = scaler.props.spec?.scaleTargetRef ?? {};

@@ -21,8 +21,8 @@ export const redisNoEviction = resourceRule({
   types: [EC_PARAMETER_GROUP, T.replicationGroup],
   validate: (props, args, report) => {
     if (args.type === EC_PARAMETER_GROUP) {
-      if (!/^(redis|valkey)/.test(String(props.family ?? ""))) return args.notApplicable("not a Redis/Valkey parameter group");
-      const policy = (props.parameters ?? []).find((p: any) => p?.name === "maxmemory-policy")?.value;
+      if (!/^(redis|valkey)/.test(String(props.family))) return args.notApplicable("not a Redis/Valkey parameter group");
+      const policy = props.parameters?.find((p: any) => p?.name === "maxmemory-policy")?.value;
       if (policy !== REQUIRED_MAXMEMORY_POLICY) report(`${args.name}: maxmemory-policy is ${policy ?? "unset (volatile-lru)"}; set "${REQUIRED_MAXMEMORY_POLICY}" so Redis refuses writes instead of evicting queued jobs.`);
       return;
     }

@@ -21,7 +21,7 @@ export function tierRank(tier: TierName): number {
 }
 
 export function isTierName(value: unknown): value is TierName {
-  return typeof value === "string" && (TIER_NAMES as readonly string[]).includes(value);
+  return (TIER_NAMES as readonly unknown[]).includes(value);
 }
 
 export interface AllowedTypes {
@@ -65,10 +65,14 @@ export function gpusPerInstance(instanceType: string): number {
   return /^(g\d|p\d|inf\d|trn\d)/.test(instanceType) ? 1 : 0;
 }
 
+/** GPUs a GPU node group can reach: its maximum times the GPUs on its instance type (at least one per node). */
+export function gpuCeiling(gpu: { instanceType: string; nodes: { max: number } }): number {
+  return gpu.nodes.max * Math.max(1, gpusPerInstance(gpu.instanceType));
+}
+
 /** The tier's GPU ceiling: its GPU node group maximum times the GPUs on its GPU instance type. */
 export function maxGpusFor(tier: TierName): number {
-  const gpu = TIERS[tier].gpu;
-  return gpu.nodes.max * Math.max(1, gpusPerInstance(gpu.instanceType));
+  return gpuCeiling(TIERS[tier].gpu);
 }
 
 /** Autoscaler ceilings of a tier: node groups per pool, and workload replicas (HPA / KEDA). */
