@@ -30,5 +30,11 @@ const ALL = [
 // (e.g. `MUTATE_TESTS=test/plan-reports.test.ts npm run mutate -- --mutate tools/plan-report.ts`).
 const only = process.env.MUTATE_TESTS?.split(",").map((f) => f.trim()).filter(Boolean);
 
-// Not mergeConfig: it concatenates arrays, so the base's test/**/*.test.ts would stay included.
-export default defineConfig({ ...base, test: { ...base.test, include: only ?? ALL } });
+// The base config splits the suite into projects, each with its own `include`, which a top-level `include` does not
+// narrow (every project's files would run, the real-program suites too). Stryker gets one plain config instead:
+// the settings of the base's "suites" project (setup file, shared runs) over the listed files. The mocking suites
+// are not in ALL. Not mergeConfig: it concatenates arrays, so the project's test/**/*.test.ts would stay included.
+const { projects, ...shared } = base.test ?? {};
+const suites = (projects as { test?: { name?: string } }[] | undefined)?.find((p) => p.test?.name === "suites")?.test ?? {};
+const { name: _name, exclude: _exclude, ...suiteSettings } = suites as Record<string, unknown>;
+export default defineConfig({ test: { ...shared, ...suiteSettings, include: only ?? ALL } });
