@@ -64,8 +64,7 @@ export const nodeGroupNoOpenSsh = resourceRule({
   types: [T.nodeGroup],
   validate: (props, args, report) => {
     const ra = parseMaybeJson(props.remoteAccess);
-    if (!ra || (!ra.ec2SshKey && list(ra.sourceSecurityGroupIds).length === 0)) return;
-    if (list(ra.sourceSecurityGroupIds).length === 0) report(`${args.name}: remoteAccess sets ec2SshKey without sourceSecurityGroupIds, so EKS opens port 22 to 0.0.0.0/0; drop remoteAccess (use SSM) or list sourceSecurityGroupIds.`);
+    if (ra?.ec2SshKey && list(ra.sourceSecurityGroupIds).length === 0) report(`${args.name}: remoteAccess sets ec2SshKey without sourceSecurityGroupIds, so EKS opens port 22 to 0.0.0.0/0; drop remoteAccess (use SSM) or list sourceSecurityGroupIds.`);
   },
 });
 
