@@ -30,8 +30,9 @@ function parseV6(text: string): bigint | undefined {
   let head = text;
   let v4Tail: bigint | undefined;
   const lastColon = text.lastIndexOf(":");
-  if (text.slice(lastColon + 1).includes(".")) {
-    v4Tail = parseV4(text.slice(lastColon + 1));
+  const tail = text.slice(lastColon + 1);
+  if (tail.includes(".")) {
+    v4Tail = parseV4(tail);
     if (v4Tail === undefined) return undefined;
     head = `${text.slice(0, lastColon + 1)}0:0`;
   }
