@@ -27,6 +27,13 @@ describe("IAM type tokens (the provider's, node_modules/@pulumi/aws/iam/*.d.ts)"
     });
     expect(I.ADMIN_POLICY_ARNS).toEqual(["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/IAMFullAccess", "arn:aws:iam::aws:policy/PowerUserAccess"]);
     expect(I.iamRules.map((r) => r.name)).toEqual(["iam-no-wildcard-grants", "iam-no-admin-attachments", "iam-trust-restricted", "kms-key-policy-not-public"]);
+    // What `pulumi preview` prints beside a violation: each rule says what it enforces.
+    expect(I.iamRules.map((r) => r.description)).toEqual([
+      'IAM policies (managed, inline on roles/users/groups) grant no "*" / "*:*" and no iam:*, kms:*, sts:*, organizations:* on Resource "*".',
+      "No AdministratorAccess, IAMFullAccess or PowerUserAccess on roles, users or groups the stack manages (workload roles get scoped policies; exemptRoles lists deliberate break-glass roles).",
+      'Role trust policies never trust "*", a whole account or an OIDC provider without Conditions (sts:ExternalId, aws:PrincipalOrgID, <oidc>:sub ...).',
+      'KMS key policies do not allow principal "*" without a Condition that scopes it (aws:PrincipalAccount, kms:CallerAccount, aws:SourceArn ...).',
+    ]);
   });
 });
 
@@ -38,13 +45,13 @@ describe("statementsOf", () => {
     expect(I.statementsOf({ Statement: null })).toEqual([]);
   });
 
-  it("is undefined while the document is unknown, absent or not a document", () => {
-    expect(I.statementsOf("<computed>")).toBeUndefined();
-    expect(I.statementsOf(undefined)).toBeUndefined();
-    expect(I.statementsOf(null)).toBeUndefined();
-    expect(I.statementsOf("null")).toBeUndefined();
-    expect(I.statementsOf("not json")).toBeUndefined();
-    expect(I.statementsOf(42)).toBeUndefined();
+  it("has none while the document is unknown, absent or not a document", () => {
+    expect(I.statementsOf("<computed>")).toEqual([]);
+    expect(I.statementsOf(undefined)).toEqual([]);
+    expect(I.statementsOf(null)).toEqual([]);
+    expect(I.statementsOf("null")).toEqual([]);
+    expect(I.statementsOf("not json")).toEqual([]);
+    expect(I.statementsOf(42)).toEqual([]);
   });
 });
 
@@ -112,6 +119,16 @@ describe("iam-no-wildcard-grants", () => {
       'p: policy statement B grants Action "kms:*" on Resource "*" (every KMS action on every resource); list the actions and resources the workload needs.',
     ]);
     expect(check(I.iamNoWildcardGrants, IAM.policy, { policy: "<computed>" })).toEqual([]);
+  });
+
+  it("by default also catches sts:* and organizations:*", () => {
+    for (const action of ["sts:*", "organizations:*"]) {
+      expect(check(I.iamNoWildcardGrants, IAM.policy, { policy: doc({ Effect: "Allow", Action: action, Resource: "*" }) }), action).toHaveLength(1);
+    }
+  });
+
+  it("a role's malformed inline policy entry is skipped", () => {
+    expect(check(I.iamNoWildcardGrants, IAM.role, { inlinePolicies: [null, { name: "ok", policy: doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }) }] })).toEqual([]);
   });
 
   it("takes sensitiveServices from config", () => {
@@ -225,6 +242,7 @@ describe("openTrust", () => {
     expect(I.openTrust(trust(null))).toBeUndefined();
     expect(I.openTrust(trust("999988887777"))).toBeUndefined();
     expect(I.openTrust(trust({ AWS: null }))).toBeUndefined();
+    expect(I.openTrust(trust("arn:aws:iam::*:root"))).toBeUndefined(); // a string other than "*" is no principal
   });
 });
 
@@ -257,6 +275,11 @@ describe("kms-key-policy-not-public", () => {
     expect(check(I.kmsKeyPolicyNotPublic, IAM.kmsKey, { policy: doc(open({ Principal: { Service: "logs.amazonaws.com" } })) })).toEqual([]);
     expect(check(I.kmsKeyPolicyNotPublic, IAM.kmsKey, { policy: "<computed>" })).toEqual([]);
     expect(check(I.kmsKeyPolicyNotPublic, IAM.policy, { policy: doc(open()) })).toEqual([]);
+  });
+
+  it("skips malformed statements; a service given as * is anyone too", () => {
+    expect(check(I.kmsKeyPolicyNotPublic, IAM.kmsKey, { policy: JSON.stringify({ Statement: [null, "x", { Effect: "Allow", Principal: { Service: "logs.amazonaws.com" } }] }) })).toEqual([]);
+    expect(check(I.kmsKeyPolicyNotPublic, IAM.kmsKey, { policy: doc(open({ Principal: { Service: "*" } })) })).toHaveLength(1);
   });
 
   it("an empty Condition does not scope a public statement", () => {
