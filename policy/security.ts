@@ -201,7 +201,8 @@ export const rdsEncrypted = resourceRule({
   description: "RDS instances and clusters encrypt storage at rest (read replicas inherit or set a KMS key).",
   types: [T.rdsInstance, T.rdsCluster],
   validate: (props, args, report) => {
-    if (isReplica(props) && props.storageEncrypted !== false) return;
+    // A replica that says nothing inherits its source's encryption; one that turns it off (false, or "false") does not.
+    if (isReplica(props) && ![false, "false"].includes(props.storageEncrypted)) return;
     if (!isTrue(props.storageEncrypted)) report(`${args.name}: storageEncrypted is ${JSON.stringify(props.storageEncrypted)}; set storageEncrypted: true (with a KMS key).`);
   },
 });
@@ -312,7 +313,7 @@ export const noOpenIngress = resourceRule({
   validate: (props, args, report) => {
     const cfg = configOf(args, sgDefaults);
     const ports = cfg.publicLoadBalancerPorts.map(Number);
-    const label = [args.name, props.name, props.namePrefix, props.description, props.tags?.Name].filter((x) => typeof x === "string").join(" ").toLowerCase();
+    const label = [args.name, props.name, props.namePrefix, props.description, props.tags?.Name].filter((x) => typeof x === "string").join(" ");
     const isLb = new RegExp(cfg.loadBalancerPattern, "i").test(label);
     const rules: Ingress[] = [];
     if (args.type === T.securityGroup) {

@@ -17,6 +17,21 @@ function notApplicableReason(rule: ResourceValidationPolicy, type: string, props
   return reason;
 }
 
+describe("the rule list", () => {
+  it("names each rule and says what it enforces", () => {
+    expect(N.networkDataRules.map((r) => r.name)).toEqual([
+      "vpc-default-sg-closed", "nacl-no-open-admin-ports", "eks-node-group-no-open-ssh", "ebs-encrypted", "rds-force-ssl", "rds-iam-auth",
+      "elasticache-snapshots", "s3-access-logging", "cloudfront-access-logging", "cloudwatch-log-retention", "eks-supported-version", "rds-supported-version",
+    ]);
+    expect(N.networkDataRules.map((r) => r.description)).toEqual([
+      expect.stringContaining("default security group"), expect.stringContaining("remote administration ports"), expect.stringContaining("source security groups"),
+      expect.stringContaining("EBS volumes are encrypted"), expect.stringContaining("rds.force_ssl"), expect.stringContaining("IAM database authentication"),
+      expect.stringContaining("automatic snapshots"), expect.stringContaining("server access logging"), expect.stringContaining("standard access logs"),
+      expect.stringContaining("retention"), expect.stringContaining("Kubernetes version in standard support"), expect.stringContaining("major version in RDS standard support"),
+    ]);
+  });
+});
+
 describe("vpc-default-sg-closed", () => {
   it("counts ingress and egress rules separately; a group with only egress is still open", () => {
     expect(check(N.defaultSecurityGroupClosed, T.defaultSecurityGroup, { egress: [{ protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }] }, { name: "d" })).toEqual([

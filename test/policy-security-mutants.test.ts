@@ -59,6 +59,13 @@ describe("type tokens (the provider's, node_modules/@pulumi/aws/<module>/<resour
       logGroup: "aws:cloudwatch/logGroup:LogGroup",
     });
     expect(S.BUCKET_TYPES).toEqual(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]);
+    expect(S.securityRules.map((r) => r.description)).toEqual([
+      expect.stringContaining("public access block"), expect.stringContaining("server-side encryption"), expect.stringContaining("versioning enabled"),
+      expect.stringContaining("aws:SecureTransport false"), expect.stringContaining("encrypt storage at rest"), expect.stringContaining("not publicly accessible"),
+      expect.stringContaining("minBackupRetentionDays"), expect.stringContaining("deletion protection"), expect.stringContaining("AUTH token"),
+      expect.stringContaining("HTTPS only"), expect.stringContaining("open to the internet"), expect.stringContaining("envelope-encrypt"),
+      expect.stringContaining("control-plane logs"), expect.stringContaining("never 0.0.0.0/0"), expect.stringContaining("IMDSv2"), expect.stringContaining("rotate"),
+    ]);
     expect(S.securityRules.map((r) => r.name)).toEqual([
       "s3-public-access-block", "s3-encryption", "s3-versioning", "s3-deny-insecure-transport", "rds-encrypted", "rds-not-public",
       "rds-backup-retention", "rds-deletion-protection", "elasticache-encryption", "cloudfront-https", "sg-no-open-ingress",
@@ -158,6 +165,9 @@ describe("S3 rules", () => {
     expect(violations(S.s3Encryption, [bucket(), companion(T.sse[0], {})])).toEqual([
       "S3 bucket data has no default encryption; add a BucketServerSideEncryptionConfiguration (sseAlgorithm aws:kms).",
     ]);
+    for (const rules of [[null], [{ bucketKeyEnabled: true }]]) {
+      expect(violations(S.s3Encryption, [bucket(), companion(T.sse[0], { rules })]), JSON.stringify(rules)).toEqual(["S3 bucket data's default encryption names no known algorithm; use aws:kms or AES256."]);
+    }
   });
 
   it("s3-versioning: inline versioning (object or JSON text) passes; no versioning at all gives no status", () => {
@@ -167,6 +177,7 @@ describe("S3 rules", () => {
       'S3 bucket data is not versioned; add a BucketVersioning with status "Enabled".',
     ]);
     expect(violations(S.s3Versioning, [bucket(), companion(T.versioning[1], { versioningConfiguration: { status: "Enabled" } })])).toEqual([]);
+    expect(violations(S.s3Versioning, [bucket(), companion(T.versioning[0], {})])).toEqual(['S3 bucket data is not versioned; add a BucketVersioning with status "Enabled".']);
   });
 
   it("s3-deny-insecure-transport: an inline policy counts; an empty policy is none; one denying document among several is enough", () => {
@@ -196,16 +207,20 @@ describe("deniesInsecureTransport", () => {
     expect(S.deniesInsecureTransport({ Statement: [deny("true")] })).toBe(false);
     expect(S.deniesInsecureTransport({ Statement: [{ Effect: "Deny", Action: "s3:*" }] })).toBe(false);
     expect(S.deniesInsecureTransport({ Version: "2012-10-17" })).toBe(false);
+    expect(S.deniesInsecureTransport(null)).toBe(false);
+    expect(S.deniesInsecureTransport({ Statement: [null, { Effect: "Deny", Condition: { StringEquals: { "aws:SecureTransport": "false" } } }] })).toBe(false);
+    expect(S.deniesInsecureTransport({ Statement: [null, deny(false)] })).toBe(true);
     expect(S.deniesInsecureTransport(undefined)).toBeUndefined();
     expect(S.deniesInsecureTransport("<computed>")).toBeUndefined();
   });
 });
 
 describe("RDS rules", () => {
-  it("rds-encrypted: storageEncrypted as text passes; a cluster is judged; a replica that says nothing inherits", () => {
+  it("rds-encrypted: storageEncrypted as text passes; a cluster is judged; a replica inherits unless it turns encryption off", () => {
     expect(check(S.rdsEncrypted, T.rdsInstance, { storageEncrypted: "true" })).toEqual([]);
     expect(check(S.rdsEncrypted, T.rdsCluster, {}, { name: "c" })).toEqual(["c: storageEncrypted is undefined; set storageEncrypted: true (with a KMS key)."]);
-    expect(check(S.rdsEncrypted, T.rdsInstance, { replicateSourceDb: "db", storageEncrypted: "false" })).toEqual([]);
+    expect(check(S.rdsEncrypted, T.rdsInstance, { replicateSourceDb: "db", storageEncrypted: "false" }, { name: "r" })).toEqual(['r: storageEncrypted is "false"; set storageEncrypted: true (with a KMS key).']);
+    expect(check(S.rdsEncrypted, T.rdsInstance, { replicateSourceDb: "db", storageEncrypted: "<computed>" })).toEqual([]);
   });
 
   it("rds-not-public: publiclyAccessible as text is public", () => {
@@ -269,8 +284,15 @@ describe("cloudfront-https", () => {
     ]);
   });
 
+  it("a distribution without behaviors is reported, not a crash", () => {
+    expect(check(S.cloudfrontHttps, T.distribution, { viewerCertificate: base.viewerCertificate, orderedCacheBehaviors: [null] }, { name: "cdn" })).toEqual([
+      'cdn: default cache behavior allows viewerProtocolPolicy "undefined"; use "redirect-to-https" or "https-only".',
+      'cdn: cache behavior undefined allows viewerProtocolPolicy "undefined"; use "redirect-to-https" or "https-only".',
+    ]);
+  });
+
   it("origins: S3 origins are skipped, TLSv1.3 is fine, every weak protocol is listed", () => {
-    expect(check(S.cloudfrontHttps, T.distribution, { ...base, origins: [{ originId: "s3", s3OriginConfig: {} }, { originId: "api", customOriginConfig: { originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.3", "TLSv1.2"] } }] })).toEqual([]);
+    expect(check(S.cloudfrontHttps, T.distribution, { ...base, origins: [null, { originId: "s3", s3OriginConfig: {} }, { originId: "api", customOriginConfig: { originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.3", "TLSv1.2"] } }] })).toEqual([]);
     expect(check(S.cloudfrontHttps, T.distribution, { ...base, origins: [{ originId: "api", customOriginConfig: { originProtocolPolicy: "https-only", originSslProtocols: ["SSLv3", "TLSv1.1", "TLSv1.2"] } }] }, { name: "cdn" })).toEqual([
       "cdn: origin api allows SSLv3, TLSv1.1; allow only TLSv1.2.",
     ]);
@@ -289,6 +311,10 @@ describe("sg-no-open-ingress", () => {
     expect(sg({ ...https, namePrefix: "elb-" })).toEqual([]);
     expect(sg({ ...https, tags: { Name: "api Load Balancer" } })).toEqual([]);
     expect(sg({ ...https, description: "albatross" })).toEqual([OPEN("sg", "port 443 on a security group that is not a load balancer's")]);
+    expect(sg({ ...https, description: "lb for the web tier" }, "web")).toEqual([]); // the parts are words apart
+    expect(sg({ ...https, description: ["public", "alb"] })).toHaveLength(1); // only text labels count
+    // Protocol -1 opens every port whatever fromPort/toPort say: not the web ports alone, even on a load balancer.
+    expect(sg({ ingress: [{ fromPort: 443, toPort: 443, protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }] }, "lb")).toEqual([OPEN("lb", "all ports")]);
   });
 
   it("reports a port range with both ends, and all ports for protocol all or no ports", () => {
@@ -321,6 +347,8 @@ describe("EKS rules", () => {
       'eks: no encryptionConfig for "secrets" with a KMS keyArn; Kubernetes secrets would be stored unencrypted in etcd.',
     ]);
     expect(check(S.eksSecretsEncryption, T.eksCluster, { encryptionConfig: { resources: ["secrets"], provider: {} } })).toHaveLength(1);
+    expect(check(S.eksSecretsEncryption, T.eksCluster, { encryptionConfig: { resources: ["secrets"] } })).toHaveLength(1);
+    expect(check(S.eksSecretsEncryption, T.eksCluster, { encryptionConfig: [null, { provider: { keyArn: "arn:k" } }] })).toHaveLength(1);
   });
 
   it("eks-control-plane-logging: nothing enabled misses all three; config changes the list", () => {
