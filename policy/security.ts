@@ -302,7 +302,8 @@ export const cloudfrontHttps = resourceRule({
 
 const sgDefaults = { publicLoadBalancerPorts: PUBLIC_LB_PORTS.map(String), loadBalancerPattern: LOAD_BALANCER_PATTERN };
 
-interface Ingress { from?: number; to?: number; protocol?: string; cidrs: string[] }
+/** `cidrs` may hold an absent block (undefined): internetExposure skips whatever is not a CIDR. */
+interface Ingress { from?: number; to?: number; protocol?: string; cidrs: unknown[] }
 
 
 export const noOpenIngress = resourceRule({
@@ -322,7 +323,7 @@ export const noOpenIngress = resourceRule({
       if (props.type !== "ingress") return;
       rules.push({ from: asNumber(props.fromPort), to: asNumber(props.toPort), protocol: String(props.protocol), cidrs: [...(props.cidrBlocks ?? []), ...(props.ipv6CidrBlocks ?? [])] });
     } else {
-      rules.push({ from: asNumber(props.fromPort), to: asNumber(props.toPort), protocol: String(props.ipProtocol), cidrs: [props.cidrIpv4, props.cidrIpv6].filter(Boolean) });
+      rules.push({ from: asNumber(props.fromPort), to: asNumber(props.toPort), protocol: String(props.ipProtocol), cidrs: [props.cidrIpv4, props.cidrIpv6] });
     }
     for (const r of rules) {
       const open = internetExposure(r.cidrs);

@@ -39,6 +39,7 @@ describe("vpc-default-sg-closed", () => {
     ]);
     expect(check(N.defaultSecurityGroupClosed, T.defaultSecurityGroup, { ingress: [{ self: true }, { self: true }] }, { name: "d" })[0]).toMatch(/has 2 ingress and 0 egress rules/);
     expect(check(N.defaultSecurityGroupClosed, T.defaultSecurityGroup, { vpcId: "vpc-1" })).toEqual([]);
+    expect(check(N.defaultSecurityGroupClosed, T.defaultSecurityGroup, { vpcId: "vpc-1", ingress: null, egress: null })).toEqual([]);
   });
 });
 
@@ -79,7 +80,7 @@ describe("nacl-no-open-admin-ports", () => {
 
   it("reads inline egress as egress, names a rule without a number ?, and covers the default network ACL", () => {
     const open22 = { action: "allow", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlock: "0.0.0.0/0" };
-    expect(check(N.naclNoOpenAdminPorts, T.networkAcl, { ingress: [], egress: [open22] })).toEqual([]);
+    expect(check(N.naclNoOpenAdminPorts, T.networkAcl, { ingress: [null], egress: [open22] })).toEqual([]);
     expect(check(N.naclNoOpenAdminPorts, T.defaultNetworkAcl, { ingress: [open22] }, { name: "r" })).toEqual([OPEN_22.replace("rule 100", "rule ?")]);
   });
 
@@ -105,13 +106,14 @@ describe("ebs-encrypted", () => {
   });
 
   it("launch templates: a disk restored from a snapshot, or without ebs, is not judged; a nameless device is ?", () => {
-    expect(check(N.ebsEncrypted, T.launchTemplate, { blockDeviceMappings: [{ deviceName: "/dev/sdb", ebs: { snapshotId: "snap-1" } }, { deviceName: "/dev/sdc", virtualName: "ephemeral0" }] })).toEqual([]);
+    expect(check(N.ebsEncrypted, T.launchTemplate, { blockDeviceMappings: [null, { deviceName: "/dev/sdb", ebs: { snapshotId: "snap-1" } }, { deviceName: "/dev/sdc", virtualName: "ephemeral0" }] })).toEqual([]);
     expect(check(N.ebsEncrypted, T.launchTemplate, { blockDeviceMappings: [{ ebs: { encrypted: "false" } }] }, { name: "lt" })).toEqual(['lt: block device ? is not encrypted; set ebs.encrypted: "true".']);
   });
 
   it("instances: each unencrypted data volume is named; an encrypted root and no root block pass", () => {
-    expect(check(N.ebsEncrypted, T.instance, { rootBlockDevice: { encrypted: true }, ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true }, { deviceName: "/dev/sdg" }, {}] }, { name: "vm" })).toEqual([
+    expect(check(N.ebsEncrypted, T.instance, { rootBlockDevice: { encrypted: true }, ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true }, { deviceName: "/dev/sdg" }, {}, null] }, { name: "vm" })).toEqual([
       "vm: volume /dev/sdg is not encrypted; set encrypted: true.",
+      "vm: volume ? is not encrypted; set encrypted: true.",
       "vm: volume ? is not encrypted; set encrypted: true.",
     ]);
     expect(check(N.ebsEncrypted, T.instance, { instanceType: "t3.micro" })).toEqual([]);
@@ -129,7 +131,7 @@ describe("rds-force-ssl", () => {
 
   it("needs the parameter set before postgres15 (14: caught, 15: default on); another parameter is not it", () => {
     expect(pg("postgres15")).toEqual([]);
-    expect(pg("aurora-postgresql14", [{ name: "log_connections", value: "0" }])).toEqual(["pg: family aurora-postgresql14 defaults rds.force_ssl to 0; set the parameter rds.force_ssl = 1."]);
+    expect(pg("aurora-postgresql14", [null, { name: "log_connections", value: "0" }])).toEqual(["pg: family aurora-postgresql14 defaults rds.force_ssl to 0; set the parameter rds.force_ssl = 1."]);
     expect(pg("postgres14", [{ name: "rds.force_ssl", value: "1" }])).toEqual([]);
   });
 
@@ -189,6 +191,9 @@ describe("s3-access-logging", () => {
     expect(violations(N.s3AccessLogging, [bucket("uploads", "fti-uploads"), cdn("fti-uploads.s3.amazonaws.com")])).toEqual([]);
     expect(violations(N.s3AccessLogging, [bucket("uploads", "fti-uploads"), cdn("fti-uploads.s3.us-east-1.amazonaws.com")])).toEqual([]);
     expect(violations(N.s3AccessLogging, [bucket("uploads", "fti-uploads"), cdn("other.s3.amazonaws.com")])).toEqual([UNLOGGED]);
+    expect(violations(N.s3AccessLogging, [bucket("uploads", "fti-uploads"), { type: T.distribution, name: "cdn", props: {} }])).toEqual([UNLOGGED]);
+    // A log target not known yet does not exempt a bucket whose name is not known either.
+    expect(violations(N.s3AccessLogging, [bucket("uploads"), { type: T.bucketLogging[0], name: "x-logging", props: { bucket: "fti-x" } }])).toEqual([UNLOGGED]);
     expect(violations(N.s3AccessLogging, [bucket("uploads", "fti-uploads"), { type: T.trail, name: "t", props: { s3BucketName: "fti-uploads" } }])).toEqual([]);
     expect(violations(N.s3AccessLogging, [bucket("uploads", "fti-uploads"), { type: T.bucketLogging[1], name: "x-logging", props: { bucket: "fti-other", targetBucket: "fti-uploads" } }, bucket("other", "fti-other")])).toEqual([]);
   });
@@ -204,6 +209,7 @@ describe("s3-access-logging", () => {
       expect(run(basic(["<computed>"]))).toEqual([]);
       expect(run(basic(["arn:aws:s3:::fti-uploads/"], "AWS::Lambda::Function"))).toEqual([UNLOGGED]);
       expect(run(basic([42, "arn:aws:s3:::fti-other/"]))).toEqual([UNLOGGED]);
+      expect(run(trail({ eventSelectors: [null, { dataResources: [null] }] }))).toEqual([UNLOGGED]);
       // A bucket with no physical name yet is not "undefined".
       expect(run(basic(["arn:aws:s3:::undefined/"]), bucket("uploads"))).toEqual([UNLOGGED]);
     });
@@ -217,6 +223,7 @@ describe("s3-access-logging", () => {
       expect(run(advanced([s3Objects, { field: "resources.ARN", startsWith: ["arn:aws:s3:::fti-other/"] }]))).toEqual([UNLOGGED]);
       expect(run(advanced([{ field: "resources.type", equals: ["AWS::DynamoDB::Table"] }]))).toEqual([UNLOGGED]);
       expect(run(advanced([{ field: "eventName", equals: ["AWS::S3::Object"] }]))).toEqual([UNLOGGED]);
+      expect(run(trail({ advancedEventSelectors: [null, { fieldSelectors: [null] }] }))).toEqual([UNLOGGED]);
     });
   });
 });
