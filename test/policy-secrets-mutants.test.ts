@@ -46,11 +46,11 @@ describe("known credential formats", () => {
     "glpat-abc",
     "AIzaX",
     "sk-abc123",
-    "SG.abc.abcdefghij123456",
+    "SG.a.abcdefghij123456",
     "SG.abcdefghij123456.abc",
-    "npm_abc123",
+    "npm_a",
     "hf_abc123",
-    "eyJhb.eyJzdWIiOiJ.abcdefgh",
+    "eyJh.eyJzdWIiOiJ.abcdefgh",
     "eyJhbGciOiJ.eyJz.abcdefgh",
     "eyJhbGciOiJ.eyJzdWIiOiJ.abc",
     "-----BEGIN PUBLIC KEY-----",
@@ -157,6 +157,8 @@ describe("ordinary values under secret-looking names", () => {
     ["SECRET_NAME", "prod-db-credentials"],
     ["TOKEN_AUDIENCE", "api.internal"],
     ["DB_PASSWORD", "correct horse battery staple"],
+    ["DB_PASSWORD", "$(DB_PASSWORD)"],
+    ["DB_PASSWORD", "<set-by-the-operator>"],
   ])("%s = %s", (key, value) => {
     expect(secretValueProblem(key, value)).toBeUndefined();
   });
@@ -188,6 +190,7 @@ describe("secretsIn", () => {
   it("descends into JSON arrays and objects, naming the path; nulls and numbers are no secret", () => {
     expect(secretsIn("keys.json", JSON.stringify(["ok", STRIPE]))).toEqual([{ path: "keys.json[1]", problem: "holds a Stripe live key" }]);
     expect(secretsIn("app", { a: null, b: 12, c: [{ d: STRIPE }] })).toEqual([{ path: "app.c[0].d", problem: "holds a Stripe live key" }]);
+    expect(secretsIn("app", undefined)).toEqual([]);
     expect(secretsIn("app", ` {"nested": "${STRIPE}"}`)).toEqual([{ path: "app.nested", problem: "holds a Stripe live key" }]);
   });
 
