@@ -82,6 +82,7 @@ describe("which bucket a companion configures", () => {
     const b = res("b");
     expect(S.ownerOf(res("a-pab", { bucket: "a" }, { propertyDependencies: { bucket: [b] } } as any), [a, b])).toBe(b);
     expect(S.ownerOf(res("a-pab", { bucket: "a" }, { propertyDependencies: { bucket: [] } } as any), [a, b])).toBe(a);
+    expect(S.ownerOf(res("a-pab", { bucket: "a" }, { propertyDependencies: { bucket: [res("kms"), b] } } as any), [a, b])).toBe(b);
   });
 
   it("a known bucket value matches a bucket's id, physical name or ARN", () => {
@@ -103,6 +104,11 @@ describe("which bucket a companion configures", () => {
     expect(S.ownerOf(res("pab", {}, parent), [data, elsewhere])).toBe(data);
     expect(S.ownerOf(res("pab", {}, parent), [data, dataLogs])).toBeUndefined();
     expect(S.ownerOf(res("pab", {}, { opts: { parent: "urn:other" } } as any), [data, elsewhere])).toBe(elsewhere);
+  });
+
+  it("top-level resources (no parent, no options) are siblings of each other", () => {
+    const bucket = res("data", {}, { opts: undefined } as any);
+    expect(S.ownerOf(res("pab", {}, { opts: undefined } as any), [bucket])).toBe(bucket);
   });
 
   it("a companion in another component does not guard a bucket of the same name", () => {
@@ -156,6 +162,8 @@ describe("S3 rules", () => {
     expect(violations(S.s3Encryption, [bucket({ serverSideEncryptionConfiguration: { rules: [inline("aws:kms").rule] } })])).toEqual([]);
     expect(violations(S.s3Encryption, [bucket({ serverSideEncryptionConfiguration: { rules: inline("aws:kms").rule } })])).toEqual([]);
     expect(violations(S.s3Encryption, [bucket(), companion(T.sse[1], { rules: [inline("aws:kms").rule] })])).toEqual([]);
+    // One known algorithm among the rules is enough.
+    expect(violations(S.s3Encryption, [bucket({ serverSideEncryptionConfiguration: inline("AES256") }), companion(T.sse[0], { rules: [{ bucketKeyEnabled: true }] })])).toEqual([]);
   });
 
   it("s3-encryption: an unknown algorithm is named as such; no rules at all is no encryption", () => {
@@ -188,6 +196,8 @@ describe("S3 rules", () => {
       "S3 bucket data has no bucket policy; add one that denies s3:* when aws:SecureTransport is false.",
     ]);
     expect(violations(S.s3DenyInsecureTransport, [bucket({ policy: allow }), companion(T.bucketPolicy, { policy: deny })])).toEqual([]);
+    // A document still unknown in a preview is judged at `up`, whatever the others say.
+    expect(violations(S.s3DenyInsecureTransport, [bucket({ policy: allow }), companion(T.bucketPolicy, { policy: "<computed>" })])).toEqual([]);
     expect(violations(S.s3DenyInsecureTransport, [bucket({ policy: allow })])).toEqual([
       "S3 bucket data's policy does not deny non-TLS requests; add a Deny statement with Condition Bool aws:SecureTransport \"false\".",
     ]);
@@ -251,6 +261,12 @@ describe("elasticache-encryption", () => {
     expect(check(S.elasticacheEncryption, T.replicationGroup, { ...good, authToken: undefined, authTokenWo: "<computed>" })).toEqual([]);
     expect(check(S.elasticacheEncryption, T.replicationGroup, { ...good, authToken: undefined, userGroupIds: ["app"] })).toEqual([]);
     expect(check(S.elasticacheEncryption, T.replicationGroup, { ...good, authToken: "", userGroupIds: [] }, { name: "r" })).toEqual(["r: no authToken (or userGroupIds); Redis must require AUTH."]);
+  });
+
+  it("transit encryption on in preferred mode still accepts plaintext", () => {
+    expect(check(S.elasticacheEncryption, T.replicationGroup, { ...good, transitEncryptionMode: "preferred" }, { name: "r" })).toEqual([
+      'r: transitEncryptionMode is "preferred", which still accepts plaintext connections; set "required".',
+    ]);
   });
 
   it("preferred is reported only when transit encryption is on at all", () => {
@@ -322,6 +338,10 @@ describe("sg-no-open-ingress", () => {
     expect(sg({ ingress: [{ fromPort: 0, toPort: 0, protocol: "all", cidrBlocks: ["0.0.0.0/0"] }] }, "lb")).toEqual([OPEN("lb", "all ports")]);
     expect(sg({ ingress: [{ protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }] }, "lb")).toEqual([OPEN("lb", "all ports")]);
     expect(sg({ ingress: [{ fromPort: 80, toPort: 443, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }] }, "lb")).toEqual([OPEN("lb", "ports 80-443")]);
+  });
+
+  it("a group without ingress rules opens nothing", () => {
+    expect(sg({ egress: [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }] })).toEqual([]);
   });
 
   it("a security group rule: egress is not judged, IPv6 blocks are; an ingress rule resource with no CIDR is closed", () => {
