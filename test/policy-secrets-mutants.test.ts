@@ -74,6 +74,7 @@ describe("passwords in URLs and assignments", () => {
   it("returns the password of the first URL that has a real one", () => {
     expect(urlCredential("a=postgres://app:$(PW)@db b=redis://:s3cret@cache")).toBe("s3cret");
     expect(urlCredential("db2://app:s3cret@db2.internal:50000/app")).toBe("s3cret");
+    expect(urlCredential("s://app:s3cret@db")).toBe("s3cret"); // a one-letter scheme
     expect(urlCredential("https://example.com/a:b@c")).toBeUndefined();
   });
 
@@ -158,6 +159,9 @@ describe("ordinary values under secret-looking names", () => {
     ["TOKEN_AUDIENCE", "api.internal"],
     ["DB_PASSWORD", "correct horse battery staple"],
     ["DB_PASSWORD", "$(DB_PASSWORD)"],
+    ["TOKEN_RATIO", "-0.75"],
+    ["TOKEN_CACHE", "1.5Gi"],
+    ["TOKEN_TTL", " 3600 "],
     ["DB_PASSWORD", "<set-by-the-operator>"],
   ])("%s = %s", (key, value) => {
     expect(secretValueProblem(key, value)).toBeUndefined();
@@ -174,6 +178,7 @@ describe("ordinary values under secret-looking names", () => {
     ["Db-creds"], // a resource name has no capitals
     ["db-creds_X"], // ... nor underscores
     ["hunter2\n"], // a trailing newline is not whitespace inside the value
+    ["!@#$%^"], // no token at all is still an opaque literal
   ])("DB_PASSWORD = %j only looks ordinary", (value) => {
     expect(secretValueProblem("DB_PASSWORD", value)).toBe(OPAQUE);
   });
@@ -198,5 +203,6 @@ describe("secretsIn", () => {
     expect(secretsIn("token", "{{ .Values.token }}")).toEqual([]);
     expect(secretsIn("NOTE", `[${STRIPE}`)).toEqual([{ path: "NOTE", problem: "holds a Stripe live key" }]);
     expect(secretsIn("NOTE", "{")).toEqual([]);
+    expect(secretsIn("DB_PASSWORD", "1e10")).toEqual([{ path: "DB_PASSWORD", problem: OPAQUE }]); // JSON would read a number
   });
 });
