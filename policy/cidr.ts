@@ -30,8 +30,9 @@ function parseV6(text: string): bigint | undefined {
   let head = text;
   let v4Tail: bigint | undefined;
   const lastColon = text.lastIndexOf(":");
-  if (text.slice(lastColon + 1).includes(".")) {
-    v4Tail = parseV4(text.slice(lastColon + 1));
+  const tail = text.slice(lastColon + 1);
+  if (tail.includes(".")) {
+    v4Tail = parseV4(tail);
     if (v4Tail === undefined) return undefined;
     head = `${text.slice(0, lastColon + 1)}0:0`;
   }
@@ -41,8 +42,9 @@ function parseV6(text: string): bigint | undefined {
   const left = groups(halves[0]);
   const right = halves.length === 2 ? groups(halves[1]) : [];
   const missing = 8 - left.length - right.length;
-  if ((halves.length === 1 && missing !== 0) || missing < 0) return undefined;
-  const all = [...left, ...Array(halves.length === 2 ? missing : 0).fill("0"), ...right];
+  // Without "::" all eight groups are written; "::" stands for at least one group of zeros (RFC 4291 2.2).
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const all = [...left, ...Array(missing).fill("0"), ...right];
   if (all.some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) return undefined;
   let value = all.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n);
   if (v4Tail !== undefined) value = (value & ~0xffffffffn) | v4Tail;
@@ -69,13 +71,14 @@ export function parseCidr(cidr: unknown): Range | undefined {
 export function coveredFamilies(cidrs: readonly unknown[]): Family[] {
   const out: Family[] = [];
   for (const family of ["IPv4", "IPv6"] as const) {
-    const ranges = cidrs.map(parseCidr).filter((r): r is Range => r?.family === family).sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+    const ranges = cidrs.map(parseCidr).filter((r): r is Range => r?.family === family).sort((a, b) => Number(a.first - b.first));
+    // Sweep from address 0: `next` is the first address no range so far covers (0 while there is none).
     let next = 0n;
     for (const r of ranges) {
       if (r.first > next) break;
-      if (r.last + 1n > next) next = r.last + 1n;
+      if (r.last >= next) next = r.last + 1n;
     }
-    if (ranges.length > 0 && next === 1n << BigInt(BITS[family])) out.push(family);
+    if (next === 1n << BigInt(BITS[family])) out.push(family);
   }
   return out;
 }

@@ -13,7 +13,8 @@ export const KNOWN_SECRET_FORMATS: { name: string; re: RegExp }[] = [
   { name: "a Slack token", re: /\bxox[abposr]-[A-Za-z0-9-]{10,}/ },
   { name: "a GitLab token", re: /\bglpat-[A-Za-z0-9_-]{20,}/ },
   { name: "a Google API key", re: /\bAIza[0-9A-Za-z_-]{35}/ },
-  { name: "an OpenAI / Anthropic API key", re: /\bsk-(proj-|ant-(api\d+-)?)?[A-Za-z0-9_-]{20,}/ },
+  // sk-..., sk-proj-..., sk-ant-api03-...: the prefixes after "sk-" are in the key alphabet, so one run covers all three.
+  { name: "an OpenAI / Anthropic API key", re: /\bsk-[A-Za-z0-9_-]{20,}/ },
   { name: "a SendGrid API key", re: /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/ },
   { name: "an npm token", re: /\bnpm_[A-Za-z0-9]{36}\b/ },
   { name: "a Hugging Face token", re: /\bhf_[A-Za-z0-9]{30,}/ },
@@ -73,19 +74,19 @@ function looksRandom(token: string, minLength: number, minEntropy: number, needM
 
 /** Tokens of a text that could be keys: runs of the base64 / url-safe alphabet (paths and words split apart). */
 function tokens(value: string): string[] {
-  return value.split(/[^A-Za-z0-9+=_-]+/).filter((t) => t.length > 0);
+  return value.match(/[A-Za-z0-9+=_-]+/g) ?? [];
 }
 
 /** Names that hint at a secret (`DB_PASSWORD`, `apiKey`, `STRIPE_SECRET`, `AUTH_TOKEN`). */
-export const SECRET_NAME_HINT = /(password|passwd|secret|token|api[-_]?key|apikey|private[-_]?key|credential)/i;
+export const SECRET_NAME_HINT = /(password|passwd|secret|token|api[-_]?key|private[-_]?key|credential)/i;
 
-/** Values that are ordinary config whatever their key is called. */
+/** Values that are ordinary config whatever their key is called (a URL with a password was reported before this runs). */
 function ordinary(value: string): boolean {
   const v = value.trim();
   return (
     /^-?\d+(\.\d+)?([a-z]{1,3}|%)?$/i.test(v) || // numbers, sizes, durations: 12, 30s, 5m, 512Mi
     /^(true|false|yes|no|on|off|enabled|disabled|none|null|required|optional)$/i.test(v) ||
-    (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && urlCredential(v) === undefined) || // a URL without credentials
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(v) || // a URL (without credentials: secretValueProblem reported those)
     /^arn:aws[a-z-]*:/.test(v) ||
     /^\.{0,2}\//.test(v) || // a file path
     /^[a-z0-9]+([-.][a-z0-9]+)+$/.test(v) || // a resource name such as db-credentials or api.internal
@@ -114,7 +115,7 @@ export function secretValueProblem(key: string, value: unknown): string | undefi
 export function secretsIn(key: string, value: unknown, path = key): { path: string; problem: string }[] {
   if (typeof value === "string") {
     const trimmed = value.trim();
-    if ((trimmed.startsWith("{") || trimmed.startsWith("[")) && trimmed.length > 1) {
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
       try {
         return secretsIn(key, JSON.parse(trimmed), path);
       } catch {

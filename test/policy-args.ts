@@ -5,7 +5,7 @@
  */
 import type { PolicyPackConfig } from "@pulumi/policy";
 import type { Rule } from "../policy/kit";
-import { runPolicies } from "../tools/policy-run";
+import { runRules } from "../tools/policy-engine";
 import type { RegisteredResource } from "../tools/program";
 
 export interface FakeResource {
@@ -54,7 +54,7 @@ export function fakeRegistered(resources: FakeResource[]): RegisteredResource[] 
 /** Violations one rule reports on the given resources (resource and stack rules alike). */
 export function violations(rule: Rule, resources: FakeResource[] | RegisteredResource[], config: PolicyPackConfig = {}): string[] {
   const registered = resources.length > 0 && "urn" in resources[0] ? (resources as RegisteredResource[]) : fakeRegistered(resources as FakeResource[]);
-  return runPolicies(registered, { rules: [rule], config }).violations.map((v) => v.message);
+  return runRules(registered, { rules: [rule], pack: "test", config }).violations.map((v) => v.message);
 }
 
 /** Violations of one rule on a single resource. */
