@@ -16,6 +16,7 @@ const ALL = [
   "test/policy-cost.test.ts",
   "test/policy-branches.test.ts",
   "test/pgbouncer.test.ts",
+  "test/pgbouncer-config-mutants.test.ts",
   "test/prometheus-rules.test.ts",
   "test/observability.test.ts",
   "test/plan-reports.test.ts",
@@ -27,5 +28,10 @@ const ALL = [
 // (e.g. `MUTATE_TESTS=test/plan-reports.test.ts npm run mutate -- --mutate tools/plan-report.ts`).
 const only = process.env.MUTATE_TESTS?.split(",").map((f) => f.trim()).filter(Boolean);
 
-// Not mergeConfig: it concatenates arrays, so the base's test/**/*.test.ts would stay included.
-export default defineConfig({ ...base, test: { ...base.test, include: only ?? ALL } });
+// The settings of the base's "suites" project (pool, timeouts, env, setup file, shared runs), without `projects`:
+// with projects, vitest ignores a top-level include and each project keeps its own (every suite, and the mocking
+// suites that spawn tsx), so MUTATE_TESTS narrowed nothing. Not mergeConfig: it concatenates arrays.
+type ProjectTest = { test: Record<string, unknown> & { name?: string } };
+const suites = (base.test?.projects as ProjectTest[]).find((p) => p.test.name === "suites")!.test;
+const { name: _name, include: _include, exclude: _exclude, ...settings } = suites;
+export default defineConfig({ test: { ...settings, include: only ?? ALL } });
