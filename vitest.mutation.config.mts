@@ -18,8 +18,10 @@ const ALL = [
   "test/pgbouncer.test.ts",
   "test/pgbouncer-config-mutants.test.ts",
   "test/prometheus-rules.test.ts",
+  "test/prometheus-rules-mutants.test.ts",
   "test/observability.test.ts",
   "test/plan-reports.test.ts",
+  "test/plan-report-mutants.test.ts",
   "test/surge.test.ts",
   "test/recovery.test.ts",
 ];
