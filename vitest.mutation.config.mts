@@ -20,6 +20,7 @@ const ALL = [
   "test/prometheus-rules.test.ts",
   "test/prometheus-rules-mutants.test.ts",
   "test/observability.test.ts",
+  "test/dashboards-mutants.test.ts",
   "test/plan-reports.test.ts",
   "test/plan-report-mutants.test.ts",
   "test/surge.test.ts",
