@@ -37,4 +37,18 @@ const only = process.env.MUTATE_TESTS?.split(",").map((f) => f.trim()).filter(Bo
 type ProjectTest = { test: Record<string, unknown> & { name?: string } };
 const suites = (base.test?.projects as ProjectTest[]).find((p) => p.test.name === "suites")!.test;
 const { name: _name, include: _include, exclude: _exclude, ...settings } = suites;
-export default defineConfig({ test: { ...settings, include: only ?? ALL } });
+const include = only ?? ALL;
+
+/**
+ * Suites that run no whole program and so need no test/setup.ts (it loads tools/program and the Pulumi SDK to share
+ * program runs between files: about 20 s on the shared machine, paid again in every mutant's test process).
+ */
+const PURE = new Set([
+  "test/pgbouncer-config-mutants.test.ts",
+  "test/prometheus-rules-mutants.test.ts",
+  "test/dashboards-mutants.test.ts",
+  "test/plan-report-mutants.test.ts",
+]);
+const setupFiles = include.every((f) => PURE.has(f)) ? [] : settings.setupFiles;
+
+export default defineConfig({ test: { ...settings, setupFiles, include } });
