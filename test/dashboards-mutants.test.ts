@@ -100,6 +100,15 @@ describe("apiDashboard", () => {
     );
   });
 
+  it("reads the longest window from the last burn-rate pair, whatever their number", () => {
+    const titles = (burnRates: SloTable["burnRates"]) => apiDashboard({ ...SLOS, burnRates }, { namespace: "web" }).panels.slice(5).map((p) => p.title);
+    expect(titles(SLOS.burnRates.slice(0, 1))).toEqual(["Error budget burn rate (1h and shorter windows)", "Availability over 1h"]);
+    expect(titles([...SLOS.burnRates, { factor: 1, longWindow: "3d", shortWindow: "6h", severity: "ticket", for: "3h" }])).toEqual([
+      "Error budget burn rate (3d and shorter windows)",
+      "Availability over 3d",
+    ]);
+  });
+
   it("falls back to 5m without burn-rate windows", () => {
     const d = apiDashboard({ ...SLOS, burnRates: [] }, { namespace: "web" });
     expect(d.panels.slice(5).map((p) => [p.title, p.targets.map((t) => t.expr)])).toEqual([
