@@ -239,16 +239,19 @@ describe("buildPlanReport", () => {
       }),
     ],
   } as unknown as ProgramRun;
-  const plan = buildPlanReport(run);
+  // Built inside each test, not while the file is collected: Stryker activates a mutant for the tests that reach it.
+  const plan = () => buildPlanReport(run);
 
   it("names the stack and its tier and sizes", () => {
-    expect([plan.project, plan.stack, plan.tier, plan.primaryRegion]).toEqual(["fti", "qa", "growth", "us-east-1"]);
-    expect(plan.sizes["api replicas (HPA)"]).toBe("2-10");
+    const p = plan();
+    expect([p.project, p.stack, p.tier, p.primaryRegion]).toEqual(["fti", "qa", "growth", "us-east-1"]);
+    expect(p.sizes["api replicas (HPA)"]).toBe("2-10");
   });
 
   it("counts only real resources, each in its own component, by type", () => {
-    expect(plan.resourceCount).toBe(6);
-    expect(plan.components).toEqual([
+    const p = plan();
+    expect(p.resourceCount).toBe(6);
+    expect(p.components).toEqual([
       { name: "platform", type: "finishthisidea:index:Platform", parent: undefined, counts: { "pulumi:providers:aws": 1 }, total: 1 },
       { name: "net", type: "finishthisidea:network:Network", parent: "platform", counts: { "aws:ec2/subnet:Subnet": 3, "aws:ec2/vpc:Vpc": 1 }, total: 4 },
       { name: "db", type: "finishthisidea:data:Database", parent: "platform", counts: {}, total: 0 },
@@ -256,14 +259,16 @@ describe("buildPlanReport", () => {
   });
 
   it("keeps every resource, secrets masked", () => {
-    expect(plan.resources.map((r) => r.name)).toEqual(["platform", "aws", "net", "net-a", "net-b", "net-c", "net-vpc", "db", "loose"]);
-    expect(plan.resources[8].inputs).toEqual({ stringData: { PASSWORD: "[secret]" } });
+    const p = plan();
+    expect(p.resources.map((r) => r.name)).toEqual(["platform", "aws", "net", "net-a", "net-b", "net-c", "net-vpc", "db", "loose"]);
+    expect(p.resources[8].inputs).toEqual({ stringData: { PASSWORD: "[secret]" } });
   });
 
   it("prices the resources against the tier's budget, and applies the stack's environment and WAF policy settings", () => {
-    expect(plan.cost.budgetUsd).toBe(5000);
-    expect(plan.cost.hoursPerMonth).toBe(730);
-    expect(plan.policy.configSource).toBe("policy/config/environments/staging.json + finishthisidea:waf.enabled (false)");
-    expect(plan.rehearsal.assumptions.peakJobsPerHour).toBe(1000);
+    const p = plan();
+    expect(p.cost.budgetUsd).toBe(5000);
+    expect(p.cost.hoursPerMonth).toBe(730);
+    expect(p.policy.configSource).toBe("policy/config/environments/staging.json + finishthisidea:waf.enabled (false)");
+    expect(p.rehearsal.assumptions.peakJobsPerHour).toBe(1000);
   });
 });
