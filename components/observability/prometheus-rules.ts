@@ -169,7 +169,8 @@ export function queueThresholds(slos: SloTable, queue: QueueTarget, maxWorkers: 
 }
 
 const DURATION = /^\d+(ms|s|m|h|d|w|y)$/;
-const isFraction = (v: number) => Number.isFinite(v) && v > 0 && v < 1;
+// NaN and the infinities fail one of the comparisons.
+const isFraction = (v: number) => v > 0 && v < 1;
 
 /** Every problem with an SLO table, each naming the field, the bad value and what is allowed; empty when valid. */
 export function sloTableProblems(slos: SloTable): string[] {

@@ -44,8 +44,8 @@ export const PGBOUNCER_DEFAULTS: PgbouncerSettings = {
   max_prepared_statements: 200,
 };
 
-/** Settings that need a newer PgBouncer than some distributions ship; omitted when rendering for an older one. */
-const SETTING_SINCE: Partial<Record<keyof PgbouncerSettings, string>> = { max_prepared_statements: "1.21.0" };
+/** max_prepared_statements needs a newer PgBouncer than some distributions ship; omitted when rendering for an older one. */
+const MAX_PREPARED_STATEMENTS_SINCE = "1.21.0";
 
 export type ServerTlsSslmode = "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full";
 
@@ -91,11 +91,8 @@ function positiveInt(where: string, key: string, v: number, min = 1): void {
 export function compareVersions(a: string, b: string): number {
   const pa = a.split(".").map(Number);
   const pb = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  return 0;
+  const diffs = Array.from({ length: Math.max(pa.length, pb.length) }, (_, i) => (pa[i] ?? 0) - (pb[i] ?? 0));
+  return Math.sign(diffs.find((d) => d !== 0) ?? 0);
 }
 
 /** pgbouncer.ini for the given databases; throws naming the bad arg. Holds no credential (the userlist does). */
@@ -119,7 +116,6 @@ export function renderPgbouncerIni(args: PgbouncerIniArgs): string {
   positiveInt(where, "reserve_pool_size", s.reserve_pool_size, 0);
   positiveInt(where, "max_prepared_statements", s.max_prepared_statements, 0);
 
-  const supported = (key: keyof PgbouncerSettings) => SETTING_SINCE[key] === undefined || compareVersions(version, SETTING_SINCE[key]!) >= 0;
   const databases = args.databases.map((db) => `${db.name} = host=${db.host} port=${db.port} dbname=${db.dbname ?? db.name}`);
   const settings: [string, string | number][] = [
     ["listen_addr", args.listenAddr ?? "0.0.0.0"],
@@ -138,7 +134,7 @@ export function renderPgbouncerIni(args: PgbouncerIniArgs): string {
     ["server_lifetime", s.server_lifetime],
     ["server_idle_timeout", s.server_idle_timeout],
     ["server_tls_sslmode", args.serverTlsSslmode ?? "require"],
-    ...(supported("max_prepared_statements") ? [["max_prepared_statements", s.max_prepared_statements] as [string, number]] : []),
+    ...(compareVersions(version, MAX_PREPARED_STATEMENTS_SINCE) >= 0 ? [["max_prepared_statements", s.max_prepared_statements] as [string, number]] : []),
     // JDBC and node-postgres send it; PgBouncer would refuse the startup packet otherwise.
     ["ignore_startup_parameters", "extra_float_digits"],
     ["log_connections", s.log_connections],
@@ -162,7 +158,8 @@ export function parseIni(text: string): Record<string, Record<string, string>> {
   let section = "";
   for (const raw of text.split("\n")) {
     const line = raw.trim();
-    if (line === "" || line.startsWith(";") || line.startsWith("#")) continue;
+    // Blank lines have no "=" and are skipped with the other lines without one.
+    if (line.startsWith(";") || line.startsWith("#")) continue;
     const header = /^\[(.+)\]$/.exec(line);
     if (header) {
       section = header[1];
