@@ -312,11 +312,16 @@ const MVP_SCENARIOS: Scenario[] = [
   },
 ];
 
-/** promtool's unit-test file for the scenarios against the given rule files. */
-export function promtoolTestFile(ruleFiles: string[], scenarios: Scenario[]) {
+/**
+ * promtool's unit-test file for the scenarios against the given rule files. `groupOrder` names the groups in the
+ * order they are rendered (recording groups before the alerts that read them): without it promtool evaluates the
+ * groups of a step in random (Go map) order, and an alert that runs before its recording rule reads it a step late.
+ */
+export function promtoolTestFile(ruleFiles: string[], scenarios: Scenario[], groupOrder: string[] = []) {
   return {
     rule_files: ruleFiles,
     evaluation_interval: "1m",
+    ...(groupOrder.length > 0 ? { group_eval_order: groupOrder } : {}),
     tests: scenarios.map((s) => ({
       name: s.name,
       interval: "1m",
@@ -344,7 +349,10 @@ export function promtoolTestFiles(rules: Record<string, PromRuleGroup[]>, scenar
     const key = sets.join("+");
     bySet.set(key, [...(bySet.get(key) ?? []), s]);
   }
-  return Object.fromEntries([...bySet].map(([key, group]) => [`tests-${key}.yaml`, promtoolTestFile(key.split("+").map((n) => `${n}.unit.yaml`), group)]));
+  return Object.fromEntries([...bySet].map(([key, group]) => {
+    const sets = key.split("+");
+    return [`tests-${key}.yaml`, promtoolTestFile(sets.map((n) => `${n}.unit.yaml`), group, sets.flatMap((n) => rules[n].map((g) => g.name)))];
+  }));
 }
 
 /**
@@ -433,7 +441,7 @@ describe.skipIf(mode === "skip")("rendered PrometheusRules under promtool", () =
 
   it("promtool test rules: MVP's queue alerts fire at MVP's depths", () => {
     writeFileSync(join(dir, "mvp-queues.unit.yaml"), stringify({ groups: withoutAnnotations(mvpQueues) }));
-    writeFileSync(join(dir, "mvp-tests.yaml"), stringify(promtoolTestFile(["mvp-queues.unit.yaml"], MVP_SCENARIOS)));
+    writeFileSync(join(dir, "mvp-tests.yaml"), stringify(promtoolTestFile(["mvp-queues.unit.yaml"], MVP_SCENARIOS, mvpQueues.map((g) => g.name))));
     const r = run(["test", "rules", "mvp-tests.yaml"]);
     expect(r.out).toMatch(/SUCCESS/);
     expect(r.ok).toBe(true);
@@ -441,7 +449,7 @@ describe.skipIf(mode === "skip")("rendered PrometheusRules under promtool", () =
 
   it("promtool test rules catches a wrong expectation (the unit tests can fail)", () => {
     const wrong: Scenario = { name: "wrong", series: api(5, 30), cases: [{ at: "20m", alert: "ApiErrorBudgetBurn", firing: [PAGE_FAST] }] };
-    writeFileSync(join(dir, "wrong.yaml"), stringify(promtoolTestFile(["finishthisidea-api-slo.unit.yaml"], [wrong])));
+    writeFileSync(join(dir, "wrong.yaml"), stringify(promtoolTestFile(["finishthisidea-api-slo.unit.yaml"], [wrong], rules["finishthisidea-api-slo"].map((g) => g.name))));
     const r = run(["test", "rules", "wrong.yaml"]);
     expect(r.ok).toBe(false);
     expect(r.out).toMatch(/FAILED/);
@@ -457,6 +465,8 @@ describe("unit-test files per rule set", () => {
     const files = promtoolTestFiles(rules, [scenario("s1", "A"), scenario("s2", "B", "A"), scenario("s3", "A")]);
     expect(Object.keys(files).sort()).toEqual(["tests-a+b.yaml", "tests-a.yaml"]);
     expect(files["tests-a.yaml"].rule_files).toEqual(["a.unit.yaml"]);
+    expect(files["tests-a.yaml"].group_eval_order).toEqual(["A"]);
+    expect(files["tests-a+b.yaml"].group_eval_order).toEqual(["A", "B"]);
     expect(files["tests-a.yaml"].tests.map((t) => t.name)).toEqual(["s1", "s3"]);
     expect(files["tests-a+b.yaml"].rule_files).toEqual(["a.unit.yaml", "b.unit.yaml"]);
   });
