@@ -63,12 +63,13 @@ describe("the model pull script (run with a fake ollama)", () => {
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "ollama-pull-"));
-    // Fake CLI: `serve` runs until TERM, `list` fails once (server starting), `show` knows the present models.
+    // Fake CLI: `serve` runs until TERM and answers (`up`) only once it has started, as the real server does;
+    // `list` fails until then; `show` knows the present models.
     fs.writeFileSync(path.join(dir, "ollama"), [
       "#!/bin/sh",
       'case "$1" in',
-      '  serve) echo serve >> "$FAKE/log"; trap \'echo stopped >> "$FAKE/log"; exit 0\' TERM; while :; do sleep 0.05; done ;;',
-      '  list) if [ -f "$FAKE/up" ]; then exit 0; fi; touch "$FAKE/up"; exit 1 ;;',
+      '  serve) trap \'echo stopped >> "$FAKE/log"; rm -f "$FAKE/up"; exit 0\' TERM; echo serve >> "$FAKE/log"; touch "$FAKE/up"; while :; do sleep 0.05; done ;;',
+      '  list) [ -f "$FAKE/up" ] ;;',
       '  show) grep -qx "$2" "$FAKE/present" ;;',
       '  pull) echo "pull $2" >> "$FAKE/log"; echo "$2" >> "$FAKE/present" ;;',
       "esac",
