@@ -1,59 +1,14 @@
 import { defineConfig } from "vitest/config";
 import base from "./vitest.config.mts";
+import { MUTATION_GROUPS } from "./tools/mutation-groups";
 
 /**
- * The suites Stryker runs against each mutant (stryker.config.json): the tests of the mutated modules (tier
- * presets and config, cost model, policy rules, renderers, plan report), not the whole suite. Real-program
- * suites (pgbouncer + postgres) and the child-process entry tests stay out: they test other layers and are slow.
+ * The suites Stryker runs against each mutant: `npm run mutate` (tools/mutate.ts) sets MUTATE_TESTS to the running
+ * group's suites (tools/mutation-groups.ts); without it (a bare `npx stryker run`), every group's suites.
+ * Real-program suites and the child-process entry tests stay out: they test other layers and are slow.
  */
-const ALL = [
-  "test/config.test.ts",
-  "test/config-meaning.test.ts",
-  "test/app-contract-config.test.ts",
-  "test/config-mutants.test.ts",
-  "test/cost.test.ts",
-  "test/cost-estimate-mutants.test.ts",
-  "test/golden.test.ts",
-  "test/independent-values.test.ts",
-  "test/tiers-mutants.test.ts",
-  "test/policy-security.test.ts",
-  "test/policy-security-mutants.test.ts",
-  "test/policy-kubernetes.test.ts",
-  "test/policy-cost.test.ts",
-  "test/policy-branches.test.ts",
-  "test/policy-thresholds-mutants.test.ts",
-  "test/policy-versions-mutants.test.ts",
-  "test/policy-kit-mutants.test.ts",
-  "test/policy-cost-mutants.test.ts",
-  "test/policy-k8s-hardening.test.ts",
-  "test/policy-kubernetes-mutants.test.ts",
-  "test/policy-platform.test.ts",
-  "test/policy-platform-mutants.test.ts",
-  "test/policy-iam.test.ts",
-  "test/policy-iam-mutants.test.ts",
-  "test/policy-secrets.test.ts",
-  "test/policy-secrets-mutants.test.ts",
-  "test/policy-network-data.test.ts",
-  "test/policy-network-data-mutants.test.ts",
-  "test/policy-cidr-mutants.test.ts",
-  "test/pgbouncer.test.ts",
-  "test/pgbouncer-config-mutants.test.ts",
-  "test/prometheus-rules.test.ts",
-  "test/prometheus-rules-mutants.test.ts",
-  "test/observability.test.ts",
-  "test/dashboards-mutants.test.ts",
-  "test/plan-reports.test.ts",
-  "test/plan-report-mutants.test.ts",
-  "test/surge.test.ts",
-  "test/recovery.test.ts",
-  "test/rehearsal.test.ts",
-  "test/rehearsal-rules-mutants.test.ts",
-  "test/rehearsal-reachability-mutants.test.ts",
-];
-
-// MUTATE_TESTS=test/a.test.ts,test/b.test.ts narrows the suites for a run over one module
-// (e.g. `MUTATE_TESTS=test/plan-reports.test.ts npm run mutate -- --mutate tools/plan-report.ts`).
 const only = process.env.MUTATE_TESTS?.split(",").map((f) => f.trim()).filter(Boolean);
+const ALL = [...new Set(MUTATION_GROUPS.flatMap((g) => g.suites))];
 
 // One project, the base's "suites" project (shared runs, no isolation) with its include replaced: the base's
 // `projects` must not be carried over, or vitest runs every project's own include (the whole suite, and the

@@ -46,14 +46,21 @@ describe("evaluation without stack traces", () => {
     expect(new Error("x").stack).toMatch(/program-runner\.test\.ts/);
   });
 
-  it("hands the SDK its promise tracking back after a run, and after runs that overlap", async () => {
+  it("hands the SDK its promise tracking and call-site capture back after a run, and after runs that overlap", async () => {
     const tracked = debuggable.debuggablePromise;
+    const resourceClass = pulumi.Resource as unknown as { callsites: () => unknown[] };
+    const callsites = resourceClass.callsites;
     let inside: unknown;
+    let sitesInside: unknown[] = [];
     await withoutStackTraces(async () => {
       inside = debuggable.debuggablePromise;
+      sitesInside = resourceClass.callsites();
     });
     expect(inside).not.toBe(tracked);
+    expect(sitesInside).toEqual([]);
     expect(debuggable.debuggablePromise).toBe(tracked);
+    expect(resourceClass.callsites).toBe(callsites);
+    expect(resourceClass.callsites().length).toBeGreaterThan(2);
     // Two evaluations at once: the first to finish must not restore what the second still runs without.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -65,6 +72,7 @@ describe("evaluation without stack traces", () => {
     release();
     expect(await long).toEqual([inside, 0]);
     expect(debuggable.debuggablePromise).toBe(tracked);
+    expect(resourceClass.callsites).toBe(callsites);
     expect(Error.stackTraceLimit).not.toBe(0);
   });
 

@@ -13,7 +13,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { ProgramRun } from "./program";
-import { UsageError, out, runCommand } from "./cli";
+import { UsageError, err, out, runCommand } from "./cli";
+import type { CommandIo } from "./plan";
 
 const BENCH_USAGE = "usage: npm run bench [-- --no-suite | --help]";
 const BENCH_HELP = `${BENCH_USAGE}
@@ -24,9 +25,14 @@ tiers), ms per resource and the ratio to the floor measured in the same process 
 packages); the rehearsal's share of the evaluation; the policy pack on the largest plan built; then the test suite's
 wall time and slowest files (skipped with --no-suite).`;
 
-const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 5);
-const ONLY_TIERS = process.env.BENCH_TIERS?.split(",").map((t) => t.trim()).filter(Boolean);
 const ROOT = path.join(__dirname, "..");
+
+/** What a run measures: BENCH_ITERATIONS and BENCH_TIERS, and where it prints. */
+interface Bench {
+  iterations: number;
+  tiers?: string[];
+  print(text: string): Promise<void>;
+}
 
 interface Span {
   wallMs: number;
@@ -51,7 +57,7 @@ function median(values: number[]): number {
 }
 
 /** The floor: the SDKs the program imports, loaded before anything of ours. */
-async function measureFloor(): Promise<Span> {
+async function measureFloor(bench: Bench): Promise<Span> {
   const floor = await timed(async () => {
     await import("@pulumi/pulumi");
     await import("@pulumi/aws");
@@ -59,7 +65,7 @@ async function measureFloor(): Promise<Span> {
     await import("@pulumi/cloudflare");
     await import("@pulumi/random");
   });
-  console.log(`floor: importing the Pulumi SDK packages took ${floor.wallMs.toFixed(0)} ms (${floor.cpuMs.toFixed(0)} ms CPU)`);
+  await bench.print(`floor: importing the Pulumi SDK packages took ${floor.wallMs.toFixed(0)} ms (${floor.cpuMs.toFixed(0)} ms CPU)`);
   return floor;
 }
 
@@ -69,8 +75,8 @@ interface Evaluated {
   medianMs: number;
 }
 
-/** Each tier's whole plan, ITERATIONS times after a warm-up: medians, ms per resource, ratio to the floor. */
-async function benchPlans(floor: Span): Promise<Evaluated[]> {
+/** Each tier's whole plan, BENCH_ITERATIONS times after a warm-up: medians, ms per resource, ratio to the floor. */
+async function benchPlans(bench: Bench, floor: Span): Promise<Evaluated[]> {
   const imported = await timed(async () => ({
     stackFile: await import("../infra/stack-file"),
     program: await import("./program"),
@@ -78,15 +84,15 @@ async function benchPlans(floor: Span): Promise<Evaluated[]> {
     tiers: await import("../infra/tiers"),
   }));
   const { stackFile, program, report, tiers } = imported.value;
-  console.log(`the program's own modules: ${imported.wallMs.toFixed(0)} ms more`);
-  console.log(`each tier's plan (evaluate + cost + policy + report) built ${ITERATIONS} times in preview mode, after one warm-up run; medians\n`);
+  await bench.print(`the program's own modules: ${imported.wallMs.toFixed(0)} ms more`);
+  await bench.print(`each tier's plan (evaluate + cost + policy + report) built ${bench.iterations} times in preview mode, after one warm-up run; medians\n`);
   const header = ["tier".padEnd(11), "resources".padStart(9), "evaluate ms".padStart(11), "report ms".padStart(9), "plan ms".padStart(8), "ms/resource".padStart(11), "x floor".padStart(7), "CPU x floor".padStart(11)];
-  console.log(header.join("  "));
-  const unknownTiers = (ONLY_TIERS ?? []).filter((t) => !(tiers.TIER_NAMES as readonly string[]).includes(t));
+  await bench.print(header.join("  "));
+  const unknownTiers = (bench.tiers ?? []).filter((t) => !(tiers.TIER_NAMES as readonly string[]).includes(t));
   if (unknownTiers.length > 0) throw new UsageError(`BENCH_TIERS: unknown tier ${unknownTiers.join(", ")}; known: ${tiers.TIER_NAMES.join(", ")}`);
   const base = stackFile.readStackFile("staging");
   const evaluated: Evaluated[] = [];
-  for (const tier of tiers.TIER_NAMES.filter((t) => !ONLY_TIERS || ONLY_TIERS.includes(t))) {
+  for (const tier of tiers.TIER_NAMES.filter((t) => !bench.tiers || bench.tiers.includes(t))) {
     const raw = { values: { ...base.raw.values, tier }, secrets: base.raw.secrets };
     const evaluate: number[] = [];
     const build: number[] = [];
@@ -94,7 +100,7 @@ async function benchPlans(floor: Span): Promise<Evaluated[]> {
     const planCpu: number[] = [];
     let resources = 0;
     let last: ProgramRun | undefined;
-    for (let i = 0; i <= ITERATIONS; i++) {
+    for (let i = 0; i <= bench.iterations; i++) {
       const run = await timed(() => program.runStack(raw, base.project, `bench-${tier}`, { preview: true }));
       last = run.value;
       const built = await timed(async () => report.buildPlanReport(run.value));
@@ -105,7 +111,7 @@ async function benchPlans(floor: Span): Promise<Evaluated[]> {
       plan.push(run.wallMs + built.wallMs);
       planCpu.push(run.cpuMs + built.cpuMs);
     }
-    console.log([
+    await bench.print([
       tier.padEnd(11),
       String(resources).padStart(9),
       median(evaluate).toFixed(0).padStart(11),
@@ -124,20 +130,20 @@ async function benchPlans(floor: Span): Promise<Evaluated[]> {
 const REHEARSAL_BUDGET = 0.1;
 
 /** The rehearsal's median time per tier over the runs just evaluated, against its budget of the evaluation time. */
-async function benchRehearsal(evaluated: Evaluated[]): Promise<void> {
+async function benchRehearsal(bench: Bench, evaluated: Evaluated[]): Promise<void> {
   const { rehearse } = await import("../rehearsal");
-  console.log(`\nrehearsal (rehearsal/), ${ITERATIONS} times per tier (after one warm-up); budget ${REHEARSAL_BUDGET * 100}% of the evaluation time`);
-  console.log(["tier".padEnd(11), "checks".padStart(6), "median ms".padStart(10), "of eval".padStart(8)].join("  "));
+  await bench.print(`\nrehearsal (rehearsal/), ${bench.iterations} times per tier (after one warm-up); budget ${REHEARSAL_BUDGET * 100}% of the evaluation time`);
+  await bench.print(["tier".padEnd(11), "checks".padStart(6), "median ms".padStart(10), "of eval".padStart(8)].join("  "));
   for (const { tier, run, medianMs } of evaluated) {
     const times: number[] = [];
     let checks = 0;
-    for (let i = 0; i <= ITERATIONS; i++) {
+    for (let i = 0; i <= bench.iterations; i++) {
       const start = performance.now();
       checks = rehearse(run.resources, run.config).checks;
       if (i > 0) times.push(performance.now() - start);
     }
     const share = median(times) / medianMs;
-    console.log([tier.padEnd(11), String(checks).padStart(6), median(times).toFixed(1).padStart(10), `${(share * 100).toFixed(1)}%`.padStart(8), share > REHEARSAL_BUDGET ? " OVER BUDGET" : ""].join("  "));
+    await bench.print([tier.padEnd(11), String(checks).padStart(6), median(times).toFixed(1).padStart(10), `${(share * 100).toFixed(1)}%`.padStart(8), share > REHEARSAL_BUDGET ? " OVER BUDGET" : ""].join("  "));
   }
 }
 
@@ -146,20 +152,20 @@ async function benchRehearsal(evaluated: Evaluated[]): Promise<void> {
  * every rule over every resource, in-process, with the production levels; the budget is under 1 s. The first run
  * (cold JIT) is shown apart.
  */
-async function benchPolicyPack(evaluated: Evaluated[]): Promise<void> {
+async function benchPolicyPack(bench: Bench, evaluated: Evaluated[]): Promise<void> {
   const { loadPolicyConfig, runPolicies } = await import("./policy-run");
   const { tier, run } = evaluated.reduce((a, b) => (b.run.resources.length > a.run.resources.length ? b : a));
   const { config } = loadPolicyConfig("bench-policy", { environment: "production" });
   const times: number[] = [];
   let rules = 0;
-  for (let i = 0; i <= ITERATIONS; i++) {
+  for (let i = 0; i <= bench.iterations; i++) {
     const start = performance.now();
     const report = runPolicies(run.resources, { config });
     times.push(performance.now() - start);
     rules = report.rules.length;
   }
   const [cold, ...warm] = times;
-  console.log(`\npolicy pack on the ${tier} plan: ${rules} rules x ${run.resources.length} resources, median ${median(warm).toFixed(1)} ms (min ${Math.min(...warm).toFixed(1)}, max ${Math.max(...warm).toFixed(1)}, first run ${cold.toFixed(1)} ms; budget 1000 ms)`);
+  await bench.print(`\npolicy pack on the ${tier} plan: ${rules} rules x ${run.resources.length} resources, median ${median(warm).toFixed(1)} ms (min ${Math.min(...warm).toFixed(1)}, max ${Math.max(...warm).toFixed(1)}, first run ${cold.toFixed(1)} ms; budget 1000 ms)`);
 }
 
 interface VitestJson {
@@ -171,41 +177,53 @@ interface VitestJson {
 }
 
 /** `vitest run` with its JSON reporter into a temp file: the suite's wall time and its slowest files. */
-function benchSuite(slowest = 10): void {
+async function benchSuite(bench: Bench, slowest = 10): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-suite-"));
   const out = path.join(dir, "vitest.json");
   try {
-    console.log("\ntest suite: vitest run (the whole suite, as `npm test`)");
+    await bench.print("\ntest suite: vitest run (the whole suite, as `npm test`)");
     const started = performance.now();
     const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "vitest", "vitest.mjs"), "run", "--reporter=json", `--outputFile=${out}`], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
     const wallMs = performance.now() - started;
     if (!fs.existsSync(out)) throw new Error(`vitest wrote no report (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
     const report = JSON.parse(fs.readFileSync(out, "utf8")) as VitestJson;
     const files = report.testResults.map((f) => ({ file: path.relative(ROOT, f.name), ms: f.endTime - f.startTime, tests: f.assertionResults.length, status: f.status }));
-    console.log(`${(wallMs / 1000).toFixed(1)} s wall for ${files.length} files, ${report.numTotalTests} tests (${report.numFailedTests} failed, ${report.numPendingTests} skipped); exit ${r.status}`);
-    console.log(`slowest files (vitest's duration of each file, including its share of the runs it evaluates first):`);
+    await bench.print(`${(wallMs / 1000).toFixed(1)} s wall for ${files.length} files, ${report.numTotalTests} tests (${report.numFailedTests} failed, ${report.numPendingTests} skipped); exit ${r.status}`);
+    await bench.print(`slowest files (vitest's duration of each file, including its share of the runs it evaluates first):`);
     for (const f of [...files].sort((a, b) => b.ms - a.ms).slice(0, slowest)) {
-      console.log(`  ${(f.ms / 1000).toFixed(1).padStart(6)} s  ${f.file} (${f.tests} tests${f.status === "passed" ? "" : `, ${f.status}`})`);
+      await bench.print(`  ${(f.ms / 1000).toFixed(1).padStart(6)} s  ${f.file} (${f.tests} tests${f.status === "passed" ? "" : `, ${f.status}`})`);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function main(argv: string[]): Promise<number> {
+const PROCESS_IO: CommandIo = { out, err };
+
+/** The command, with the BENCH_* settings read from `env`; prints through `io` (the tests read it in-process). */
+export async function main(argv: string[], io: CommandIo = PROCESS_IO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
-    await out(BENCH_HELP);
+    await io.out(BENCH_HELP);
     return 0;
   }
   const unknown = argv.filter((a) => a !== "--no-suite");
   if (unknown.length > 0) throw new UsageError(`unknown argument ${unknown.join(" ")} (set BENCH_ITERATIONS and BENCH_TIERS to change the runs)`);
-  if (!Number.isInteger(ITERATIONS) || ITERATIONS < 1) throw new UsageError(`BENCH_ITERATIONS must be an integer >= 1; got ${JSON.stringify(process.env.BENCH_ITERATIONS)}`);
-  const floor = await measureFloor();
-  const evaluated = await benchPlans(floor);
-  await benchRehearsal(evaluated);
-  await benchPolicyPack(evaluated);
-  if (!argv.includes("--no-suite")) benchSuite();
+  const iterations = Number(env.BENCH_ITERATIONS ?? 5);
+  if (!Number.isInteger(iterations) || iterations < 1) throw new UsageError(`BENCH_ITERATIONS must be an integer >= 1; got ${JSON.stringify(env.BENCH_ITERATIONS)}`);
+  const bench: Bench = {
+    iterations,
+    tiers: env.BENCH_TIERS?.split(",").map((t) => t.trim()).filter(Boolean),
+    print: async (text) => {
+      await io.out(text);
+    },
+  };
+  const floor = await measureFloor(bench);
+  const evaluated = await benchPlans(bench, floor);
+  await benchRehearsal(bench, evaluated);
+  await benchPolicyPack(bench, evaluated);
+  if (!argv.includes("--no-suite")) await benchSuite(bench);
   return 0;
 }
 
-runCommand(() => main(process.argv.slice(2)), BENCH_USAGE, (e) => `bench failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+// Run as a command (`tsx tools/bench.ts`); the tests import `main` instead.
+if (require.main === module) runCommand(() => main(process.argv.slice(2)), BENCH_USAGE, (e) => `bench failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);

@@ -171,6 +171,11 @@ export async function runStack(raw: RawConfig, project: string, stack: string, o
 const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: <T>(p: Promise<T>, ctx?: unknown) => Promise<T> };
 const trackedPromise = debuggable.debuggablePromise;
 const untrackedPromise = <T>(p: Promise<T>): Promise<T> => p;
+/** Where each resource was declared: the SDK reads it from a whole stack trace (limit lifted), for the engine's diagnostics. */
+// A private static in the SDK's typings, so reached through a plain view of the class.
+const resourceClass = pulumi.Resource as unknown as { callsites: () => unknown[] };
+const recordedCallsites = resourceClass.callsites;
+const noCallsites = (): unknown[] => [];
 
 type Saved = { stackTraceLimit: number; prepareStackTrace: ErrorConstructor["prepareStackTrace"] | undefined };
 /** Evaluations inside `withoutStackTraces` right now; the first in sets the lean runtime, the last out restores it. */
@@ -183,6 +188,7 @@ function enterLean(): void {
   Error.stackTraceLimit = 0;
   (Error as { prepareStackTrace?: ErrorConstructor["prepareStackTrace"] }).prepareStackTrace = undefined;
   debuggable.debuggablePromise = untrackedPromise;
+  resourceClass.callsites = noCallsites;
 }
 
 function leaveLean(): void {
@@ -190,6 +196,7 @@ function leaveLean(): void {
   Error.stackTraceLimit = saved.stackTraceLimit;
   (Error as { prepareStackTrace?: ErrorConstructor["prepareStackTrace"] }).prepareStackTrace = saved.prepareStackTrace;
   debuggable.debuggablePromise = trackedPromise;
+  resourceClass.callsites = recordedCallsites;
   saved = undefined;
 }
 
@@ -198,6 +205,9 @@ function leaveLean(): void {
  * - a stack trace per promise and per resource (`debuggablePromise` and the resource's source position) is
  *   formatted through source maps: that was about 80% of evaluating the program. Here `Error.stackTraceLimit`
  *   is 0 and no formatter is set (V8 prints the bare message; even a plain formatter of ours cost a tenth more);
+ * - the SDK records where each resource was declared (its source position, for the engine's diagnostics) from a
+ *   stack trace it takes with the depth limit lifted, which the lean scope's limit cannot stop: here no call
+ *   site is taken, and the mock engine never reads one;
  * - `debuggablePromise` also tags every promise and tracks it in a set for the promise-leak report printed when a
  *   `pulumi` program exits: a third of what remained. Here it hands the promise back untouched (same value, same
  *   rejection), and the registered resources are the same byte for byte (test/program-runner.test.ts).
