@@ -4,7 +4,7 @@
  * CIDRs are network addresses inside private ranges (with every replica VPC the program derives from them),
  * availability zones are distinct zones of the primary region, and Ollama models are pinned like image tags.
  */
-import { siblingCidr } from "../components/network";
+import { siblingCidr } from "../components/network/sibling-cidr";
 
 export type Problem = [path: string[], value: unknown, allowed: string];
 

@@ -7,7 +7,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { GPU_INSTANCE_SPECS, maxDbConnections } from "../components/k8s";
+import { GPU_INSTANCE_SPECS } from "../components/cluster/instance-types";
+import { maxDbConnections } from "../components/k8s/pgbouncer/config";
 import {
   MAX_OLLAMA_MODELS,
   availabilityZoneProblems,
@@ -17,7 +18,7 @@ import {
   type Problem,
 } from "./config-checks";
 import { describeIssues, ourWords, show } from "./config-messages";
-import { LOG_RETENTION_DAYS } from "../components/observability";
+import { LOG_RETENTION_DAYS } from "../components/observability/log-retention";
 import { KNOWN_REGIONS, TIERS, TIER_NAMES, type TierName, type TierPreset } from "./tiers";
 
 export { CONFIG_NAMESPACE } from "./config-namespace";

@@ -31,7 +31,7 @@
  *   the rest left for usage-billed traffic (CloudFront, S3, NAT data, logs) the estimate cannot price.
  */
 
-import type { DatabaseSizing, RedisSizing } from "../components/data";
+import type { DatabaseSizing, RedisSizing } from "../components/data/sizing";
 import type { LlmRouterPlan } from "./llm";
 
 export const TIER_NAMES = ["mvp", "growth", "scale", "enterprise"] as const;

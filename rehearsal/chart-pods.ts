@@ -6,7 +6,7 @@
  * Checked against the charts at their tags: keda v2.17.0 and v2.18.3 `keda/values.yaml` (operator, metricServer,
  * webhooks: 100m / 100Mi each), metrics-server-helm-chart-3.12.2 `charts/metrics-server/values.yaml` (100m / 200Mi).
  */
-import type { RegisteredResource } from "../tools/program";
+import type { RegisteredResource } from "../tools/registered";
 import type { Claim, PodGroup, Toleration } from "./model";
 import { cpuMilli, memoryMiB } from "./quantity";
 

@@ -7,7 +7,7 @@
 import type { PlatformConfig } from "../infra/config";
 import { LLM_GENERATION, TIER_SERVICE_LEVELS } from "../infra/tiers";
 import { BULLMQ_QUEUES } from "../infra/workloads";
-import type { RegisteredResource } from "../tools/program";
+import type { RegisteredResource } from "../tools/registered";
 import { buildModel } from "./model";
 import { checkCapacity, type CapacityAssumptions } from "./rules/capacity";
 import { checkReachability } from "./rules/reachability";

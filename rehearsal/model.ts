@@ -3,7 +3,7 @@
  * and the EKS add-ons run), and the Kubernetes objects by kind with their namespaces resolved. Built once per
  * plan from the registered resources; the rules only read it.
  */
-import type { RegisteredResource } from "../tools/program";
+import type { RegisteredResource } from "../tools/registered";
 import { podsOfRelease } from "./chart-pods";
 import { CLUSTER_ADDON_PODS } from "./node-reserve";
 import { cpuMilli, memoryMiB } from "./quantity";

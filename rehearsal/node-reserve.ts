@@ -12,7 +12,7 @@
  *   aws-ebs-csi-driver add-ons' default manifests, EKS 1.33 defaults): aws-node requests 25m CPU (+25m for the
  *   network policy agent, which the plan enables), kube-proxy 100m, ebs-csi-node 3 containers x 10m / 40Mi.
  */
-import { INSTANCE_TYPES } from "../components/cluster";
+import { INSTANCE_TYPES } from "../components/cluster/instance-types";
 
 export interface Capacity {
   cpuMilli: number;

@@ -6,7 +6,7 @@ import type { PlatformConfig } from "../infra/config";
 import { estimateCost, renderCostTable, type CostEstimate } from "../cost/estimate";
 import { rehearse, renderRehearsalText, type RehearsalReport } from "../rehearsal";
 import { runPoliciesForStack, type PolicyReport } from "./policy-run";
-import type { ProgramRun, RegisteredResource } from "./program";
+import type { RegisteredPlan, RegisteredResource } from "./registered";
 
 export interface ComponentSummary {
   name: string;
@@ -79,7 +79,7 @@ export function planFails(plan: Pick<PlanReport, "policy" | "rehearsal">): boole
   return plan.policy.mandatoryViolations > 0 || plan.rehearsal.failures.length > 0;
 }
 
-export function buildPlanReport(run: ProgramRun): PlanReport {
+export function buildPlanReport(run: RegisteredPlan): PlanReport {
   // Resources directly in each component, grouped in one pass over the list.
   const counts = new Map<string | undefined, Record<string, number>>();
   for (const r of run.resources) {

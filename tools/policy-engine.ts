@@ -8,7 +8,7 @@
  */
 import type { EnforcementLevel, PolicyPackConfig, PolicyResource, PolicyResourceOptions, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { ruleTypes, type Rule } from "../policy/kit";
-import type { RegisteredResource } from "./program";
+import type { RegisteredResource } from "./registered";
 
 export interface PolicyViolation {
   policy: string;

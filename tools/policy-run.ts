@@ -12,7 +12,7 @@ import type { EnforcementLevel, PolicyPackConfig } from "@pulumi/policy";
 import type { Rule } from "../policy/kit";
 import { ALL_RULES, PACK_NAME } from "../policy/rules";
 import { PROJECT_ROOT, readStackFile } from "../infra/stack-file";
-import type { RegisteredResource } from "./program";
+import type { RegisteredResource } from "./registered";
 import { runRules, type PolicyReport } from "./policy-engine";
 
 // The engine itself (tools/policy-engine.ts), re-exported for the program, the plan report and the suites.

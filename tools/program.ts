@@ -8,42 +8,11 @@ import { resolveConfig, type PlatformConfig, type RawConfig } from "../infra/con
 import type { StackOutputs } from "../infra/contracts";
 import { createPlatform } from "../infra/platform";
 import { mockCall, mockOutputs } from "./mock-outputs";
+import type { RegisteredPlan, RegisteredResource } from "./registered";
 
-export interface ResourceOptionsRecord {
-  protect: boolean;
-  /** Aliases as given: names or `{ name, type, parent }` objects (parents by name). */
-  aliases: unknown[];
-  /** Names of resources this one explicitly depends on. */
-  dependsOn: string[];
-  /** Name of the provider resource that manages it (explicit or inherited), if any. */
-  provider?: string;
-  ignoreChanges: string[];
-  deleteBeforeReplace: boolean;
-  retainOnDelete: boolean;
-}
+export type { RegisteredPlan, RegisteredResource, ResourceOptionsRecord } from "./registered";
 
-export interface RegisteredResource {
-  urn: string;
-  type: string;
-  name: string;
-  /** Name of the parent resource; undefined only for the root Platform component. */
-  parent?: string;
-  /** Type of the parent resource. */
-  parentType?: string;
-  /** Nearest enclosing `finishthisidea:*` component (itself for a component), for grouping. */
-  component?: string;
-  custom: boolean;
-  inputs: Record<string, any>;
-  /** Paths of inputs (e.g. `stringData.DATABASE_URL`) that were Pulumi secrets when the program passed them. */
-  secretInputs: string[];
-  /** URNs of the resources whose outputs flow into this one's inputs (the program's wiring; drawn by --markdown). */
-  inputDependencies?: string[];
-  options: ResourceOptionsRecord;
-}
-
-export interface ProgramRun {
-  config: PlatformConfig;
-  resources: RegisteredResource[];
+export interface ProgramRun extends RegisteredPlan {
   outputs: StackOutputs;
 }
 

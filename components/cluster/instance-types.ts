@@ -75,3 +75,11 @@ export const INSTANCE_TYPES: Record<string, InstanceType> = {
 export function instanceType(name: string): InstanceType | undefined {
   return INSTANCE_TYPES[name];
 }
+
+/**
+ * vCPUs and memory (GiB) of the GPU instance types a tier may use, read from the table above, to keep the
+ * plan's requests schedulable: a request larger than the node can offer leaves the pod Pending forever.
+ */
+export const GPU_INSTANCE_SPECS: Record<string, { vcpu: number; memoryGi: number }> = Object.fromEntries(
+  Object.entries(INSTANCE_TYPES).filter(([, t]) => t.gpus > 0).map(([name, t]) => [name, { vcpu: t.vcpu, memoryGi: t.memoryMiB / 1024 }]),
+);

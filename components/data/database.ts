@@ -1,38 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import type { DatabaseSizing } from "./sizing";
 
-/** The tier's database block (infra/tiers.ts). */
-/** How big the database is and where its copies live: what a tier preset (or any caller) decides. */
-export interface DatabaseSizing {
-  instanceClass: string;
-  multiAz: boolean;
-  /** Read replicas beside the primary, in the primary region: the readers the pods are handed (DATABASE_READ_URL). */
-  inRegionReplicas: number;
-  /**
-   * Regions of cross-region read replicas (never the primary region). Disaster-recovery copies only: they are
-   * promoted in a region failover (docs/runbooks/region-failover.md). The pods run in the primary region and are
-   * never handed them as readers; a reader in another region would put an inter-region round trip on every read.
-   */
-  replicaRegions: string[];
-  allocatedStorageGb: number;
-  maxAllocatedStorageGb: number;
-  backupRetentionDays: number;
-  /** Copy automated backups to a second region (disaster recovery). */
-  crossRegionBackups: boolean;
-  /** Where the backup copies go; default the first replica region. */
-  backupRegion?: string;
-  /** Postgres max_connections; PgBouncer's pools are sized under it. */
-  maxConnections: number;
-  /**
-   * statement_timeout (ms) of every session unless it sets its own: the database-overload lever that cuts a
-   * runaway query before it holds a pool connection for minutes. 0 (off) is refused.
-   */
-  statementTimeoutMs: number;
-  /** idle_in_transaction_session_timeout (ms): a client that opened a transaction and went quiet frees its server connection. */
-  idleInTransactionTimeoutMs: number;
-  deletionProtection: boolean;
-}
+export type { DatabaseSizing } from "./sizing";
 
 export interface DatabaseEndpoints {
   /** Writer endpoint host name (no port). */

@@ -1,17 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import type { RedisSizing } from "./sizing";
 
-/** The tier's redis block (infra/tiers.ts). */
-/** Node type, topology and snapshot retention: what a tier preset (or any caller) decides. */
-export interface RedisSizing {
-  nodeType: string;
-  /** Cluster mode enabled (sharded). Off only for the single-node MVP. */
-  clusterMode: boolean;
-  shards: number;
-  replicasPerShard: number;
-  snapshotRetentionDays: number;
-}
+export type { RedisSizing } from "./sizing";
 
 export interface RedisEndpoints {
   /** Configuration endpoint in cluster mode, primary endpoint otherwise. */

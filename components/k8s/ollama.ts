@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NODE_POOLS, tolerationsFor } from "../cluster/cluster";
-import { INSTANCE_TYPES } from "../cluster/instance-types";
+import { GPU_INSTANCE_SPECS } from "../cluster/instance-types";
 import { appLabels, assertEnvNames, assertPinnedImage, HARDENED_CONTAINER, namespaceLabels } from "../shared/pod";
 
 /** Ollama's official image repository; the tag comes from config (imageTags.ollama). */
@@ -34,14 +34,7 @@ export const OLLAMA_PLAN = {
   maxLoadedModels: 1,
 } as const;
 
-/**
- * vCPUs and memory (GiB) of the GPU instance types a tier may use, read from the one instance table
- * (components/cluster/instance-types.ts), to keep the plan's requests schedulable: a request larger than the node
- * can offer leaves the pod Pending forever.
- */
-export const GPU_INSTANCE_SPECS: Record<string, { vcpu: number; memoryGi: number }> = Object.fromEntries(
-  Object.entries(INSTANCE_TYPES).filter(([, t]) => t.gpus > 0).map(([name, t]) => [name, { vcpu: t.vcpu, memoryGi: t.memoryMiB / 1024 }]),
-);
+export { GPU_INSTANCE_SPECS };
 
 /** What a GPU node keeps for itself: kubelet/system reservations, the eviction threshold and the DaemonSets. */
 const NODE_OVERHEAD = { cpu: 0.5, memoryGi: 3 };

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaRole, type ClusterOidc } from "../shared/irsa";
 import { CHART_PINS } from "../cluster/versions";
+import { LOG_RETENTION_DAYS } from "./log-retention";
 
 /**
  * Pod and node logs to CloudWatch Logs: Fluent Bit from AWS's maintained chart (aws-for-fluent-bit) on every node,
@@ -13,8 +14,7 @@ import { CHART_PINS } from "../cluster/versions";
 /** The chart, pinned with the other charts (components/cluster/versions.ts); values keys are checked against its values.yaml. */
 export const FLUENT_BIT_CHART = CHART_PINS.fluentBit;
 
-/** Retention periods CloudWatch Logs accepts (PutRetentionPolicy, retentionInDays). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export { LOG_RETENTION_DAYS };
 
 export const FLUENT_BIT_SERVICE_ACCOUNT = "aws-for-fluent-bit";
 

@@ -6,7 +6,7 @@
  * scraped pod; every pod -> DNS; the ALB -> the API pods. A server nothing reaches, or a client pointed at an
  * unreachable server, fails; a cross-region replica that no client uses is reported as DR-only.
  */
-import type { RegisteredResource } from "../../tools/program";
+import type { RegisteredResource } from "../../tools/registered";
 import { COMPUTED, selects, type K8sObject, type PlanModel, type PodGroup } from "../model";
 import type { Finding, RuleResult } from "../types";
 
