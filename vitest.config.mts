@@ -16,6 +16,10 @@ export default defineConfig({
     // Two processes (vitest's default on 2 cores is one): the real-program suites mostly wait on their
     // servers, so the other process runs the rest meanwhile.
     maxWorkers: 2,
+    // Transformed modules kept on disk (node_modules/.experimental-vitest-cache, keyed by content) between runs:
+    // a re-run skips ~5 s of transforming TypeScript in the main process, which competes with both workers.
+    // `npx vitest --clearCache` empties it.
+    experimental: { fsModuleCache: true },
     projects: [
       {
         test: {
@@ -24,6 +28,7 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: MOCKING_SUITES,
           setupFiles: ["test/setup.ts"],
+          globalSetup: ["test/global-setup.ts"],
           // Files run one after another in a few long-lived processes instead of one process each: the Pulumi SDK
           // is imported once per process, and whole-program runs are shared between files (test/setup.ts). Safe
           // because every run sets the mocks again before it builds (tools/program.ts, test/component-harness.ts):

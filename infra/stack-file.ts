@@ -74,10 +74,19 @@ export function readProjectName(root: string = PROJECT_ROOT): string {
  * program runs by raw config, tools/program.ts).
  */
 const placeholders = new Map<string, pulumi.Output<string>>();
+const placeholderTexts = new WeakMap<object, string>();
 function secretPlaceholder(text: string): pulumi.Output<string> {
   let placeholder = placeholders.get(text);
-  if (!placeholder) placeholders.set(text, (placeholder = pulumi.secret(text)));
+  if (!placeholder) {
+    placeholders.set(text, (placeholder = pulumi.secret(text)));
+    placeholderTexts.set(placeholder, text);
+  }
   return placeholder;
+}
+
+/** The text a stack file's secret placeholder stands for (the same in every process), or undefined for any other Output. */
+export function placeholderText(secret: object): string | undefined {
+  return placeholderTexts.get(secret);
 }
 
 /** Split `<namespace>:*` values into plain values and secrets (secure values become placeholders). */

@@ -13,7 +13,7 @@ const ACL = "aws:wafv2/webAcl:WebAcl";
 describe("application contract (prod, growth)", () => {
   let run: ProgramRun;
   beforeAll(async () => {
-    run = await runStackFile("prod", { preview: false });
+    run = await runStackFile("prod", { preview: false, outputs: true });
   });
 
   it("serves a read pool over the in-region replica only (the cross-region replicas are DR copies)", () => {

@@ -49,7 +49,7 @@ describe("cluster", () => {
   });
 
   it("builds a kubeconfig that authenticates through aws eks get-token, kept secret", async () => {
-    const run = await runTier("mvp", {}, { preview: false });
+    const run = await runTier("mvp", {}, { preview: false, outputs: true });
     const provider = named(run, "pulumi:providers:kubernetes", "cluster-k8s");
     expect(provider.secretInputs).toContain("kubeconfig");
     const kubeconfig = JSON.parse(provider.inputs.kubeconfig);

@@ -28,7 +28,7 @@ const resolve = (value: pulumi.Input<unknown>) => new Promise<unknown>((ok) => p
 describe("stack outputs", () => {
   let run: ProgramRun;
   beforeAll(async () => {
-    run = await runStackFile("prod", { preview: false });
+    run = await runStackFile("prod", { preview: false, outputs: true });
   });
 
   it("exports exactly the published output names (runbooks and tools depend on them)", () => {
@@ -47,7 +47,7 @@ describe("stack outputs", () => {
 describe("wiring between areas", () => {
   let run: ProgramRun;
   beforeAll(async () => {
-    run = await runStackFile("prod", { preview: false });
+    run = await runStackFile("prod", { preview: false, outputs: true });
   });
 
   it("points PgBouncer at the database writer and the API and workers at PgBouncer, through Secrets", async () => {

@@ -3,10 +3,14 @@
  * registers: type, name, parent, inputs and options. The offline plan, the benchmark and the tests all go
  * through here, so what they report is what `pulumi up` would register.
  */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveConfig, type PlatformConfig, type RawConfig } from "../infra/config";
 import type { StackOutputs } from "../infra/contracts";
 import { createPlatform } from "../infra/platform";
+import { placeholderText } from "../infra/stack-file";
 import { mockCall, mockOutputs } from "./mock-outputs";
 import type { RegisteredPlan, RegisteredResource } from "./registered";
 
@@ -19,6 +23,11 @@ export interface ProgramRun extends RegisteredPlan {
 export interface RunOptions {
   /** Preview mode (the plan): unknown outputs stay unknown. Tests of derived values use false. Default true. */
   preview?: boolean;
+  /**
+   * The caller reads the stack outputs (live Outputs, which cannot cross processes): a shared run is then one
+   * evaluated in this process, never one read from another test process (`shareRuns({ dir })`). Default false.
+   */
+  outputs?: boolean;
 }
 
 interface Captured {
@@ -90,15 +99,21 @@ async function inputResources(value: unknown, seen = new Set<unknown>()): Promis
 
 /** Evaluations shared in this process by (raw config, project, stack, mode), once `shareRuns()` was called. */
 let shared: Map<string, Promise<ProgramRun>> | undefined;
+/** Where runs are shared with the other test processes of the same `vitest run` (a directory it creates and removes). */
+let sharedDir: string | undefined;
+/** Runs of this process whose resources were read from `sharedDir`: their stack outputs stayed with the evaluator. */
+const readFromDisk = new WeakSet<ProgramRun>();
 
 /**
  * From now on, `runStack` with the same raw config, project, stack and mode returns the same run instead of
  * evaluating the program again; its resources are frozen, so no reader can change what another one reads
  * (clone them to make a broken variant). The test suites turn this on (test/setup.ts): a whole-program run
- * costs a second, and many suites read the same few.
+ * costs a second, and many suites read the same few. With `dir`, the resources are also shared with the other
+ * processes given that directory: one evaluates, the others read its file.
  */
-export function shareRuns(): void {
+export function shareRuns(options: { dir?: string } = {}): void {
   shared ??= new Map();
+  sharedDir = options.dir;
 }
 
 /** Secrets are Outputs (unreadable here): a run is shared only with callers passing the very same ones. */
@@ -113,6 +128,16 @@ function runKey(raw: RawConfig, project: string, stack: string, preview: boolean
   return JSON.stringify([raw.values, secrets, project, stack, preview]);
 }
 
+/**
+ * The same key readable by another process: secrets named by their stack-file placeholder text. A secret that is
+ * no placeholder (a test's own `pulumi.secret`) has no name another process could match: such runs stay local.
+ */
+function processIndependentKey(raw: RawConfig, project: string, stack: string, preview: boolean): string | undefined {
+  const secrets = Object.entries(raw.secrets).map(([k, o]) => [k, o === undefined ? null : placeholderText(o) ?? undefined]);
+  if (secrets.some(([, text]) => text === undefined)) return undefined;
+  return JSON.stringify([raw.values, secrets, project, stack, preview]);
+}
+
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -121,14 +146,71 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function ownerAlive(lock: string): boolean {
+  try {
+    process.kill(Number(fs.readFileSync(lock, "utf8")), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The run's resources from `dir` if another process wrote them; else evaluate here (claiming the key with a lock
+ * file, so the others wait instead of evaluating it too) and write them for the others. A failed evaluation
+ * writes nothing: each process then evaluates for itself and reports its own error. A lock whose process is gone
+ * is taken over.
+ */
+async function runSharedOnDisk(dir: string, key: string, config: PlatformConfig, options: RunOptions): Promise<ProgramRun> {
+  const file = path.join(dir, `${crypto.createHash("sha256").update(key).digest("hex").slice(0, 32)}.json`);
+  const lock = `${file}.lock`;
+  for (;;) {
+    if (fs.existsSync(file)) {
+      const run = { config, resources: JSON.parse(fs.readFileSync(file, "utf8")) as RegisteredResource[] } as ProgramRun;
+      Object.defineProperty(run, "outputs", {
+        get() {
+          throw new Error(`the run of stack ${config.stack} was read from another test process, without its stack outputs (live Outputs): pass { outputs: true } to evaluate it here`);
+        },
+      });
+      readFromDisk.add(run);
+      return run;
+    }
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+    } catch {
+      if (ownerAlive(lock)) await sleep(25);
+      else fs.rmSync(lock, { force: true });
+      continue;
+    }
+    try {
+      const run = await runProgram(config, options);
+      const temp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(temp, JSON.stringify(run.resources));
+      fs.renameSync(temp, file);
+      return run;
+    } finally {
+      fs.rmSync(lock, { force: true });
+    }
+  }
+}
+
 /** Resolve the raw config and run the program; ConfigError propagates before any resource is registered. */
 export async function runStack(raw: RawConfig, project: string, stack: string, options: RunOptions = {}): Promise<ProgramRun> {
   const config = resolveConfig(raw, project, stack);
   if (!shared) return runProgram(config, options);
-  const key = runKey(raw, project, stack, options.preview ?? true);
+  const preview = options.preview ?? true;
+  const key = runKey(raw, project, stack, preview);
   let run = shared.get(key);
+  if (run && options.outputs && readFromDisk.has(await run)) run = undefined;
   if (!run) {
-    run = runProgram(config, options).then((r) => ({ ...r, resources: deepFreeze(r.resources) }));
+    const diskKey = sharedDir && !options.outputs ? processIndependentKey(raw, project, stack, preview) : undefined;
+    const evaluated = sharedDir && diskKey ? runSharedOnDisk(sharedDir, diskKey, config, options) : runProgram(config, options);
+    run = evaluated.then((r) => {
+      deepFreeze(r.resources);
+      return r;
+    });
     shared.set(key, run);
     run.catch(() => shared?.delete(key));
   }
