@@ -2,11 +2,14 @@
  * tools/program.ts itself: runs shared by raw config and mode (test/setup.ts turns sharing on), their resources
  * frozen; and the evaluation without stack traces, which restores them and still reports where a failure threw.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { RedisCluster } from "../components/data";
 import { TIERS } from "../infra/tiers";
-import { runProgram, runStack, withoutStackTraces } from "../tools/program";
+import { runProgram, runSharedOnDisk, runStack, withoutStackTraces } from "../tools/program";
 import { runComponent } from "./component-harness";
 import { rawConfigWith, runStackFile, runTier } from "./harness";
 
@@ -34,6 +37,49 @@ describe("shared runs", () => {
     const copy = structuredClone(cluster);
     copy.inputs.version = "1.0";
     expect(copy.inputs.version).toBe("1.0");
+  });
+});
+
+describe("runs shared between test processes through a directory", () => {
+  const freshDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "runs-test-"));
+
+  it("evaluates once and writes the resources; the next reader gets them from the file, without the stack outputs", async () => {
+    const dir = freshDir();
+    const { config } = await runStackFile("staging");
+    const first = await runSharedOnDisk(dir, "staging-key", config, { preview: true });
+    expect(Object.keys(first.outputs).length).toBeGreaterThan(3);
+    const files = fs.readdirSync(dir);
+    expect(files).toEqual([expect.stringMatching(/^[0-9a-f]{32}\.json$/)]);
+    const second = await runSharedOnDisk(dir, "staging-key", config, { preview: true });
+    expect(second).not.toBe(first);
+    expect(second.resources).toEqual(first.resources);
+    expect(second.config).toBe(config);
+    expect(() => second.outputs).toThrow("the run of stack staging was read from another test process, without its stack outputs (live Outputs): pass { outputs: true } to evaluate it here");
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("waits while another process holds the key, and takes over a lock whose process is gone", async () => {
+    const dir = freshDir();
+    const { config } = await runStackFile("staging");
+    const evaluated = await runSharedOnDisk(dir, "k", config, { preview: true });
+    const [file] = fs.readdirSync(dir);
+    const written = fs.readFileSync(path.join(dir, file), "utf8");
+    fs.rmSync(path.join(dir, file));
+    // A live holder (this process): the reader waits for the file instead of evaluating.
+    fs.writeFileSync(path.join(dir, `${file}.lock`), String(process.pid));
+    const waiting = runSharedOnDisk(dir, "k", config, { preview: true });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    fs.writeFileSync(path.join(dir, file), JSON.stringify([evaluated.resources[0]]));
+    fs.rmSync(path.join(dir, `${file}.lock`));
+    expect((await waiting).resources).toHaveLength(1);
+    // A holder that died: its lock is taken over and the run evaluated here.
+    fs.rmSync(path.join(dir, file));
+    fs.writeFileSync(path.join(dir, `${file}.lock`), "2147483646");
+    const takenOver = await runSharedOnDisk(dir, "k", config, { preview: true });
+    expect(Object.keys(takenOver.outputs).length).toBeGreaterThan(3);
+    expect(fs.readFileSync(path.join(dir, file), "utf8")).toBe(written);
+    expect(fs.readdirSync(dir)).toEqual([file]);
+    fs.rmSync(dir, { recursive: true });
   });
 });
 

@@ -163,7 +163,7 @@ function ownerAlive(lock: string): boolean {
  * writes nothing: each process then evaluates for itself and reports its own error. A lock whose process is gone
  * is taken over.
  */
-async function runSharedOnDisk(dir: string, key: string, config: PlatformConfig, options: RunOptions): Promise<ProgramRun> {
+export async function runSharedOnDisk(dir: string, key: string, config: PlatformConfig, options: RunOptions): Promise<ProgramRun> {
   const file = path.join(dir, `${crypto.createHash("sha256").update(key).digest("hex").slice(0, 32)}.json`);
   const lock = `${file}.lock`;
   for (;;) {
