@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../infra/config";
-import { problemsFor, rawConfigWith } from "./harness";
+import { problemsFor, rawConfigWith } from "./config-harness";
 
 
 describe("read replica routing", () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../infra/config";
 import { didYouMean, ourWords } from "../infra/config-messages";
 import { cidrWithin, hasHostBits, isPrivateCidr, networkOf, parseCidr } from "../infra/config-checks";
-import { problemsFor, rawConfigWith } from "./harness";
+import { problemsFor, rawConfigWith } from "./config-harness";
 
 
 const PRIVATE = "inside a private range (RFC 1918: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { resolveConfig } from "../infra/config";
 import { TIERS, TIER_NAMES } from "../infra/tiers";
-import { problemsFor, rawConfigWith } from "./harness";
+import { problemsFor, rawConfigWith } from "./config-harness";
 
 
 describe("resolveConfig", () => {

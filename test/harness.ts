@@ -2,11 +2,13 @@
  * Whole-program test harness: runs the real infra/ program under Pulumi's mocks for a stack file or a tier
  * with overrides, and returns every registered resource (type, name, parent, inputs, options).
  */
-import { ConfigError, resolveConfig, type RawConfig } from "../infra/config";
 import { readStackFile } from "../infra/stack-file";
 import type { TierName } from "../infra/tiers";
 import type { CommandIo } from "../tools/plan";
 import { runStack, type ProgramRun, type RegisteredResource, type RunOptions } from "../tools/program";
+import { rawConfigWith } from "./config-harness";
+
+export { problemsFor, rawConfigWith } from "./config-harness";
 
 export type { ProgramRun, RegisteredResource };
 
@@ -14,23 +16,6 @@ export type { ProgramRun, RegisteredResource };
 export function runStackFile(stack: string, options?: RunOptions): Promise<ProgramRun> {
   const file = readStackFile(stack);
   return runStack(file.raw, file.project, file.stack, options);
-}
-
-/** Staging's stack file with the given values layered on top (e.g. another tier, overrides, a bad value). */
-export function rawConfigWith(values: Record<string, unknown>, secrets: Partial<RawConfig["secrets"]> = {}): RawConfig {
-  const base = readStackFile("staging").raw;
-  return { values: { ...base.values, ...values }, secrets: { ...base.secrets, ...secrets } };
-}
-
-/** The problems resolveConfig reports for staging's config with these values (and secrets) on top; throws if it accepts it. */
-export function problemsFor(values: Record<string, unknown>, secrets: Partial<RawConfig["secrets"]> = {}, project = "finishthisidea"): string[] {
-  try {
-    resolveConfig(rawConfigWith(values, secrets), project, "test");
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error("config was accepted");
 }
 
 /** Run the program for a tier (config otherwise staging's), optionally with more config values. */

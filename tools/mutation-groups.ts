@@ -18,7 +18,11 @@ const POLICY_MODULES = ["security", "iam", "secrets", "cidr", "network-data", "k
 export const MUTATION_GROUPS: MutationGroup[] = [
   // Every mutant of the table is static: its suite imports nothing beyond the table, so each re-run is quick.
   { name: "tiers", modules: ["infra/tiers.ts"], suites: ["test/tiers-mutants.test.ts"] },
-  { name: "config", modules: ["infra/config.ts"], suites: ["test/config-mutants.test.ts"] },
+  {
+    name: "config",
+    modules: ["infra/config.ts"],
+    suites: ["test/config-mutants.test.ts", "test/config.test.ts", "test/config-meaning.test.ts", "test/app-contract-config.test.ts"],
+  },
   { name: "cost", modules: ["cost/prices.ts", "cost/estimate.ts"], suites: ["test/independent-values.test.ts", "test/cost-estimate-mutants.test.ts"] },
   {
     name: "rehearsal",
