@@ -79,7 +79,8 @@ describe("the model pull script (run with a fake ollama)", () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const run = () => execFileSync("/bin/sh", ["-c", MODEL_PULL_SCRIPT], {
-    env: { PATH: `${dir}:/usr/bin:/bin`, FAKE: dir, OLLAMA_PULL_MODELS: "codellama llama3.1:8b" },
+    // Its own TMPDIR: a server log another user's run left in /tmp would not be writable.
+    env: { PATH: `${dir}:/usr/bin:/bin`, FAKE: dir, OLLAMA_PULL_MODELS: "codellama llama3.1:8b", TMPDIR: dir },
     cwd: dir,
   }).toString();
 
@@ -93,6 +94,7 @@ describe("the model pull script (run with a fake ollama)", () => {
     expect(out).toContain("model codellama present");
     expect(out).toContain("pulling llama3.1:8b");
     expect(await stopped()).toEqual(["serve", "pull llama3.1:8b", "stopped"]);
+    expect(fs.existsSync(path.join(dir, "ollama-pull.log"))).toBe(true);
   });
 
   it("pulls nothing on a volume that already holds every model", async () => {

@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
+import { INSTALL, requireProgram } from "./real-programs";
 import { alertmanagerConfig } from "../components/observability/observability";
 import { ESCALATION_LEVELS, escalationChain, firstHumanLevel, pagingReceivers, pagingRoutes } from "../components/observability/paging";
 
@@ -57,18 +58,9 @@ describe("paging receivers in the Alertmanager config", () => {
   });
 });
 
-const amtool = spawnSync("amtool", ["--version"], { encoding: "utf8" }).status === 0;
-const INSTALL = "apt-get install prometheus-alertmanager";
+const amtool = requireProgram("amtool", INSTALL.amtool);
 
-describe("amtool", () => {
-  it("is installed (required under CI=true)", (ctx) => {
-    if (!amtool && process.env.CI !== "true") {
-      console.warn(`amtool not found: the Alertmanager config checks are skipped. Install it with: ${INSTALL}`);
-      ctx.skip();
-    }
-    expect(amtool, `amtool is required under CI=true: ${INSTALL}`).toBe(true);
-  });
-
+amtool.describe("amtool", () => {
   const withConfig = <T>(config: unknown, fn: (file: string) => T): T => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "amtool-"));
     try {
@@ -79,18 +71,18 @@ describe("amtool", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   };
-  const check = (config: unknown) => withConfig(config, (file) => spawnSync("amtool", ["check-config", file], { encoding: "utf8" }));
+  const check = (config: unknown) => withConfig(config, (file) => spawnSync(amtool.path!, ["check-config", file], { encoding: "utf8" }));
   const receiversFor = (config: unknown, labels: string[]) =>
-    withConfig(config, (file) => execFileSync("amtool", ["config", "routes", "test", `--config.file=${file}`, ...labels], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim().split(","));
+    withConfig(config, (file) => execFileSync(amtool.path!, ["config", "routes", "test", `--config.file=${file}`, ...labels], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim().split(","));
 
-  it.runIf(amtool)("check-config accepts the rendered config, with and without paging channels", () => {
+  it("check-config accepts the rendered config, with and without paging channels", () => {
     for (const cfg of [alertmanagerConfig(TOPIC, BOTH), alertmanagerConfig(TOPIC)]) {
       const r = check(cfg);
       expect(r.status, r.stdout + r.stderr).toBe(0);
     }
   });
 
-  it.runIf(amtool)("check-config refuses a key Alertmanager does not know (so the check is real)", () => {
+  it("check-config refuses a key Alertmanager does not know (so the check is real)", () => {
     const cfg = alertmanagerConfig(TOPIC, BOTH) as { receivers: Record<string, unknown>[] };
     const broken = { ...cfg, receivers: cfg.receivers.map((r) => (r.name === "pagerduty" ? { name: "pagerduty", pagerduty_configs: [{ routing_key_path: "/x" }] } : r)) };
     const r = check(broken);
@@ -98,7 +90,7 @@ describe("amtool", () => {
     expect(r.stdout + r.stderr).toMatch(/routing_key_path/);
   });
 
-  it.runIf(amtool)("routes critical alerts to the pager (and chat and SNS), warnings to chat and SNS, never the pager", () => {
+  it("routes critical alerts to the pager (and chat and SNS), warnings to chat and SNS, never the pager", () => {
     const cfg = alertmanagerConfig(TOPIC, BOTH);
     expect(receiversFor(cfg, ["severity=critical", "alertname=ApiErrorBudgetBurnFast", "namespace=api"])).toEqual(["pagerduty", "slack", "sns"]);
     expect(receiversFor(cfg, ["severity=warning", "alertname=QueueDepthHigh", "namespace=workers"])).toEqual(["slack", "sns"]);
@@ -106,7 +98,7 @@ describe("amtool", () => {
     expect(receiversFor(cfg, ["alertname=Watchdog", "severity=none"])).toEqual(["null"]);
   });
 
-  it.runIf(amtool)("without paging channels critical alerts still reach SNS", () => {
+  it("without paging channels critical alerts still reach SNS", () => {
     expect(receiversFor(alertmanagerConfig(TOPIC), ["severity=critical", "alertname=X"])).toEqual(["sns"]);
   });
 });

@@ -29,7 +29,7 @@ import {
   renderUserlist,
   scramSha256Secret,
 } from "../components/k8s/pgbouncer/config";
-import { describeIfFound, postgresBinDirs, requireProgram } from "./real-programs";
+import { describeIfFound, INSTALL, postgresBinDirs, requireProgram } from "./real-programs";
 
 const DB = "finishthisidea";
 const APP_USER = "app";
@@ -40,8 +40,8 @@ const PG_MAX_CONNECTIONS = 40;
 const CLIENTS = 500;
 
 // Looked up once: without them the suite is skipped naming the install command, and under CI=true it fails.
-const pgbouncerProgram = requireProgram("pgbouncer", "sudo apt-get install -y pgbouncer", { dirs: ["/usr/sbin"] });
-const initdbProgram = requireProgram("initdb", "sudo apt-get install -y postgresql", { dirs: postgresBinDirs() });
+const pgbouncerProgram = requireProgram("pgbouncer", INSTALL.pgbouncer, { dirs: ["/usr/sbin"] });
+const initdbProgram = requireProgram("initdb", INSTALL.initdb, { dirs: postgresBinDirs() });
 
 /** initdb and pgbouncer refuse root: as root (CI), run them as the `postgres` user the package creates. */
 function runAs(): { prefix: string[]; uid: number; gid: number } {

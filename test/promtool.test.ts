@@ -1,31 +1,21 @@
 /**
  * The rendered PrometheusRules run by the real Prometheus tooling: `promtool check rules` on every rule file the
  * program renders, and `promtool test rules` unit tests (synthetic series, the rendered rules) for every alert.
- * Runs when `promtool` is on PATH; skipped with the install command when it is not; required under CI=true.
+ * Runs when `promtool` is installed; skipped with the install command when it is not; required under CI=true
+ * (test/real-programs.ts).
  * One `check rules` invocation, and one `test rules` invocation per tier rendered (growth: every alert; mvp: queue
  * depths), each scenario loading only the rule sets whose alerts it asserts.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import type { PromRuleGroup } from "../components/observability/prometheus-rules";
 import { runTier } from "./harness";
+import { INSTALL, requireProgram } from "./real-programs";
 import { renderedObservability } from "./rendered-observability";
-
-export const PROMTOOL_INSTALL = "apt-get install prometheus";
-
-/** What a real-tool suite does: run when the tool is there, skip outside CI, fail under CI=true. */
-export function realToolMode(found: boolean, ci: string | undefined): "run" | "skip" | "fail" {
-  if (found) return "run";
-  return ci === "true" ? "fail" : "skip";
-}
-
-function onPath(tool: string): string | undefined {
-  return (process.env.PATH ?? "").split(delimiter).map((d) => join(d, tool)).find((p) => existsSync(p));
-}
 
 // ----- unit tests: synthetic series (1-minute samples) and the alerts expected at a time -----------------------
 
@@ -363,18 +353,16 @@ function withoutAnnotations(groups: PromRuleGroup[]): PromRuleGroup[] {
   return groups.map((g) => ({ ...g, rules: g.rules.map(({ annotations: _a, ...r }) => r) }));
 }
 
-const promtool = onPath("promtool");
-const mode = realToolMode(promtool !== undefined, process.env.CI);
-if (mode === "skip") console.warn(`promtool not found: the Prometheus rule suite is skipped; install it with \`${PROMTOOL_INSTALL}\``);
+const promtool = requireProgram("promtool", INSTALL.promtool);
 
-describe.skipIf(mode === "skip")("rendered PrometheusRules under promtool", () => {
+promtool.describe("rendered PrometheusRules under promtool", () => {
   let dir: string;
   let rules: Record<string, PromRuleGroup[]>;
   let ruleFiles: string[];
   let mvpQueues: PromRuleGroup[];
   const run = (args: string[]) => {
     try {
-      return { ok: true, out: execFileSync(promtool!, args, { cwd: dir, encoding: "utf8", stdio: "pipe" }) };
+      return { ok: true, out: execFileSync(promtool.path!, args, { cwd: dir, encoding: "utf8", stdio: "pipe" }) };
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string };
       return { ok: false, out: `${err.stdout ?? ""}${err.stderr ?? ""}` };
@@ -382,7 +370,6 @@ describe.skipIf(mode === "skip")("rendered PrometheusRules under promtool", () =
   };
 
   beforeAll(async () => {
-    if (mode === "fail") throw new Error(`promtool is required under CI=true; install it with \`${PROMTOOL_INSTALL}\``);
     // Growth renders every rule set (PgBouncer and Ollama included) with growth's 500-worker thresholds.
     rules = renderedObservability(await runTier("growth", {}, { preview: false })).rules;
     // MVP's queue rules: the same alerts at its own (8-worker) depths.
@@ -473,15 +460,5 @@ describe("unit-test files per rule set", () => {
 
   it("refuse a scenario asserting an alert no rule set defines", () => {
     expect(() => promtoolTestFiles(rules, [scenario("typo", "C")])).toThrow(/scenario "typo" asserts C, which no rendered rule set defines/);
-  });
-});
-
-describe("real-tool suite mode", () => {
-  it("runs when found, skips outside CI, fails under CI=true", () => {
-    expect(realToolMode(true, "true")).toBe("run");
-    expect(realToolMode(true, undefined)).toBe("run");
-    expect(realToolMode(false, undefined)).toBe("skip");
-    expect(realToolMode(false, "false")).toBe("skip");
-    expect(realToolMode(false, "true")).toBe("fail");
   });
 });

@@ -12,6 +12,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe } from "vitest";
 
+/** The Debian package of each real program, as the command a user runs (.ci/run installs them all). */
+export const INSTALL = {
+  pgbouncer: "sudo apt-get install -y pgbouncer",
+  initdb: "sudo apt-get install -y postgresql",
+  promtool: "sudo apt-get install -y prometheus",
+  amtool: "sudo apt-get install -y prometheus-alertmanager",
+  jq: "sudo apt-get install -y jq",
+} as const;
+
 export interface RealProgram {
   name: string;
   /** Absolute path of the executable, undefined when it is not installed. */

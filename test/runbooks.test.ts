@@ -10,6 +10,7 @@ import { recoveryObjectives } from "../infra/recovery";
 import { TIERS, TIER_NAMES, type TierName } from "../infra/tiers";
 import { loadPolicyConfig, mergePolicyConfig, runPolicies } from "../tools/policy-run";
 import { runStack } from "../tools/program";
+import { INSTALL, requireProgram } from "./real-programs";
 import { applyConfigSet, extractCommands, replayRunbook, RUNBOOK_PROGRAMS, toRawValues, type PlanPoint, type ReplayStart, type StoredConfig } from "./runbook-commands";
 
 const ROOT = path.join(__dirname, "..");
@@ -150,7 +151,8 @@ async function planPoint(p: PlanPoint): Promise<string[]> {
   return report.violations.filter((v) => v.level === "mandatory" || v.level === "remediate").map((v) => `${v.policy}: ${v.message}`);
 }
 
-describe("runbooks applied to a copy of the stack and planned", () => {
+// The replay runs the runbooks' jq edits of the pack config for real.
+requireProgram("jq", INSTALL.jq).describe("runbooks applied to a copy of the stack and planned", () => {
   // A point that changes nothing is the stack as committed, which the policy suites already plan.
   const start = replayStart();
   const unchanged = (p: PlanPoint) => p.stack in start.stacks && JSON.stringify(p.config) === JSON.stringify(start.stacks[p.stack]) && p.policyConfig === (start.policyConfigs[p.policyConfigPath] ?? "{}");

@@ -1,23 +1,24 @@
 /**
  * Surge detection run by the real Prometheus rule engine (`promtool test rules`, Debian `prometheus`): a week of
- * steady traffic, then five times as much. Skipped with a note when promtool is absent; required under CI=true.
+ * steady traffic, then five times as much. Skipped with the install command when promtool is absent; required
+ * under CI=true (test/real-programs.ts).
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { stringify } from "yaml";
 import { buildRuleSets, type RuleTargets } from "../components/observability/prometheus-rules";
 import { slosFor } from "../infra/slos";
+import { INSTALL, requireProgram } from "./real-programs";
 
-const promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].find((p) => fs.existsSync(p));
-if (!promtool && process.env.CI === "true") throw new Error("promtool is required under CI=true: apt-get install prometheus");
+const promtool = requireProgram("promtool", INSTALL.promtool);
 
 const targets: RuleTargets = { api: { namespace: "api" }, workers: { namespace: "workers", queues: [{ name: "cleanup", averageJobSeconds: 45 }], maxReplicas: 10 } };
 const surge = buildRuleSets(slosFor("growth", { websockets: false, peakJobsPerHour: 10_000 }), targets).find((s) => s.name === "surge")!;
 
-describe.skipIf(!promtool)("surge detection on promtool", () => {
+promtool.describe("surge detection on promtool", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "surge-rules-"));
   fs.writeFileSync(path.join(dir, "rules.yaml"), stringify({ groups: surge.groups }));
   // 8 days at 10 req/s (3000 requests per 5 minutes), then 50 req/s for an hour.
@@ -35,11 +36,11 @@ describe.skipIf(!promtool)("surge detection on promtool", () => {
     // and an alert evaluated first reads the rate one 5-minute step late (it failed 1 run in 20).
     const tests = { rule_files: ["rules.yaml"], evaluation_interval: "5m", group_eval_order: surge.groups.map((g) => g.name), tests: [{ interval: "5m", input_series: [{ series: 'http_requests_total{namespace="api"}', values }], alert_rule_test: alertRuleTests }] };
     fs.writeFileSync(path.join(dir, "tests.yaml"), stringify(tests));
-    return execFileSync(promtool!, ["test", "rules", "tests.yaml"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return execFileSync(promtool.path!, ["test", "rules", "tests.yaml"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   }
 
   it("passes promtool's rule check", () => {
-    expect(execFileSync(promtool!, ["check", "rules", "rules.yaml"], { cwd: dir, encoding: "utf8" })).toMatch(/SUCCESS: 3 rules found/);
+    expect(execFileSync(promtool.path!, ["check", "rules", "rules.yaml"], { cwd: dir, encoding: "utf8" })).toMatch(/SUCCESS: 3 rules found/);
   });
 
   it("stays quiet through the steady week and fires once 5x the baseline has lasted 10 minutes", () => {

@@ -91,13 +91,15 @@ export function gp3Parameters(perf: Gp3Performance, volumeGi: number): Record<st
  */
 export const MODEL_PULL_SCRIPT = [
   "set -eu",
-  'ollama serve >/tmp/ollama-pull.log 2>&1 &',
+  // TMPDIR is unset in the pod; the tests point it at their own directory.
+  'log="${TMPDIR:-/tmp}/ollama-pull.log"',
+  'ollama serve >"$log" 2>&1 &',
   "server=$!",
   'trap \'kill "$server" 2>/dev/null || true\' EXIT',
   "tries=0",
   "until ollama list >/dev/null 2>&1; do",
   "  tries=$((tries + 1))",
-  '  if [ "$tries" -gt 120 ]; then echo "ollama serve did not start" >&2; cat /tmp/ollama-pull.log >&2; exit 1; fi',
+  '  if [ "$tries" -gt 120 ]; then echo "ollama serve did not start" >&2; cat "$log" >&2; exit 1; fi',
   "  sleep 1",
   "done",
   "for model in $OLLAMA_PULL_MODELS; do",
