@@ -55,7 +55,7 @@ const ollamaModel = z
   .regex(new RegExp(`^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)?:${TAG}$`), { error: "a model with a pinned tag such as codellama:7b (without a tag Ollama pulls `latest`)" })
   .refine((m) => !m.endsWith(":latest"), { error: "a pinned tag such as codellama:7b, never `latest`" });
 
-const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti)?$/, { error: "a Kubernetes quantity such as 500m or 4Gi" });
+const quantity = z.string({ error: "a Kubernetes quantity such as 500m or 4Gi" }).regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti)?$/, { error: "a Kubernetes quantity such as 500m or 4Gi" });
 const podResources = z.strictObject({
   requests: z.strictObject({ cpu: quantity, memory: quantity }),
   limits: z.strictObject({ cpu: quantity, memory: quantity }),

@@ -21,7 +21,7 @@ export const MUTATION_GROUPS: MutationGroup[] = [
   {
     name: "config",
     modules: ["infra/config.ts"],
-    suites: ["test/config-mutants.test.ts", "test/config.test.ts", "test/config-meaning.test.ts", "test/app-contract-config.test.ts"],
+    suites: ["test/config-mutants.test.ts", "test/config-fields-mutants.test.ts", "test/config.test.ts", "test/config-meaning.test.ts", "test/app-contract-config.test.ts"],
   },
   { name: "cost", modules: ["cost/prices.ts", "cost/estimate.ts"], suites: ["test/independent-values.test.ts", "test/cost-estimate-mutants.test.ts"] },
   {
