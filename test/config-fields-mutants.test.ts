@@ -158,6 +158,13 @@ const FIELDS: [string, unknown, string[]][] = [
   ["monthlyBudgetUsd", "x", ["monthlyBudgetUsd: got \"x\"; expected a number of USD"]],
   ["monthlyBudgetUsd", 0, ["monthlyBudgetUsd: got 0; expected a positive number of USD"]],
   ["monthlyBudgetUsd", -5, ["monthlyBudgetUsd: got -5; expected a positive number of USD"]],
+  // Sections given as something other than a mapping: a problem in our words (null must not crash the merge).
+  ["redis", null, ["redis: got null; expected a mapping of keys to values"]],
+  ["api.nodes", 5, ["api.nodes: got 5; expected a mapping of keys to values"]],
+  ["workers.resources.requests", "x", ["workers.resources.requests: got \"x\"; expected a mapping of keys to values"]],
+  ["load", 5, ["load: got 5; expected a mapping of keys to values"]],
+  ["llm.routes", [5], ["llm.routes.0: got 5; expected a mapping of keys to values"]],
+  ["prometheus.limits", [], ["prometheus.limits: got []; expected a mapping of keys to values"]],
 ];
 
 describe("tier preset fields, overridden one at a time", () => {
