@@ -5,7 +5,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { MUTATION_GROUPS } from "../tools/mutation-groups";
+import { UsageError } from "../tools/cli";
+import { selectGroups } from "../tools/mutate";
+import { MUTATION_GROUPS, type MutationGroup } from "../tools/mutation-groups";
 import { failingModules, renderScores, scoreModules, type MutantOutcome } from "../tools/mutation-score";
 
 const ROOT = path.join(__dirname, "..");
@@ -37,6 +39,22 @@ describe("the mutation groups", () => {
         expect(source, suite).not.toMatch(/^import (?!type )[^;]*from "(\.\/harness|\.\/component-harness|\.\.\/tools\/program|\.\/setup)";/m);
       }
     }
+  });
+});
+
+describe("npm run mutate's arguments", () => {
+  const groups: MutationGroup[] = [
+    { name: "a", modules: ["x/one.ts", "x/two.ts"], suites: ["test/x.test.ts"] },
+    { name: "b", modules: ["y/three.ts"], suites: ["test/y.test.ts"] },
+  ];
+  it("select every group by default, groups by name, or single modules with their group's suites", () => {
+    expect(selectGroups([], groups)).toBe(groups);
+    expect(selectGroups(["b"], groups)).toEqual([groups[1]]);
+    expect(selectGroups(["x/two.ts", "b"], groups)).toEqual([{ name: "a", modules: ["x/two.ts"], suites: ["test/x.test.ts"] }, groups[1]]);
+    expect(selectGroups(["a", "x/one.ts"], groups)).toEqual([groups[0]]);
+  });
+  it("refuse what is neither a group nor a module", () => {
+    expect(() => selectGroups(["c", "x/one.ts", "z.ts"], groups)).toThrow(new UsageError("unknown group or module c, z.ts"));
   });
 });
 

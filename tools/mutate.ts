@@ -1,5 +1,5 @@
 /**
- * `npm run mutate [-- <group>...]`: mutation testing with StrykerJS, one run per group of tools/mutation-groups.ts
+ * `npm run mutate [-- <group | module>...]`: mutation testing with StrykerJS, one run per group of tools/mutation-groups.ts
  * (all groups by default), then each module's score against `thresholds.break` of stryker.config.json.
  *
  * One run per group, not one run over everything: the TypeScript checker then compiles only the group's modules
@@ -15,21 +15,26 @@ import { failingModules, renderScores, scoreModules, type MutantOutcome } from "
 import { writeFileAtomic } from "./stack-files";
 
 const ROOT = path.join(__dirname, "..");
-const USAGE = `usage: npm run mutate [-- <group>...]   (groups: ${MUTATION_GROUPS.map((g) => g.name).join(", ")})`;
+const USAGE = `usage: npm run mutate [-- <group | module>...]   (groups: ${MUTATION_GROUPS.map((g) => g.name).join(", ")})`;
 const HELP = `${USAGE}
 
 Runs StrykerJS (stryker.config.json) once per group of tools/mutation-groups.ts, the group's modules mutated and
-only its suites run against each mutant, then prints each module's mutation score. Exit 1 when a module scores
+only its suites run against each mutant, then prints each module's mutation score. A module path (e.g.
+policy/iam.ts) runs that module alone with its group's suites. Exit 1 when a module scores
 below thresholds.break. Reports: reports/mutation/<group>.html and .json, and reports/mutation/summary.md.`;
 
 /** The checker's tsconfig for the running group: written before each run, removed after (gitignored). */
 const GROUP_TSCONFIG = "tsconfig.mutate.json";
 const REPORTS = path.join(ROOT, "reports", "mutation");
 
-function selectGroups(argv: string[]): MutationGroup[] {
-  const unknown = argv.filter((a) => !MUTATION_GROUPS.some((g) => g.name === a));
-  if (unknown.length > 0) throw new UsageError(`unknown group ${unknown.join(", ")}`);
-  return argv.length === 0 ? MUTATION_GROUPS : MUTATION_GROUPS.filter((g) => argv.includes(g.name));
+/** Groups by name, or single modules by path (run with their group's suites); no argument: every group. */
+export function selectGroups(argv: string[], groups: MutationGroup[] = MUTATION_GROUPS): MutationGroup[] {
+  if (argv.length === 0) return groups;
+  const unknown = argv.filter((a) => !groups.some((g) => g.name === a || g.modules.includes(a)));
+  if (unknown.length > 0) throw new UsageError(`unknown group or module ${unknown.join(", ")}`);
+  return groups
+    .map((g) => (argv.includes(g.name) ? g : { ...g, modules: g.modules.filter((m) => argv.includes(m)) }))
+    .filter((g) => g.modules.length > 0);
 }
 
 /** The part of @stryker-mutator/core used here (its types need a newer moduleResolution than the program's). */
@@ -80,4 +85,5 @@ async function main(argv: string[]): Promise<number> {
   return failingModules(scores, breakAt).length > 0 ? 1 : 0;
 }
 
-runCommand(() => main(process.argv.slice(2)), USAGE, (e) => `mutate failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+// Run as a command (`tsx tools/mutate.ts`); the tests import selectGroups.
+if (require.main === module) runCommand(() => main(process.argv.slice(2)), USAGE, (e) => `mutate failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
