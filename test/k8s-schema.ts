@@ -5,8 +5,11 @@
  *   misspelt field anywhere in the object (which the OpenAPI schemas allow) is an excess-property error.
  * Helm releases are not objects of the API and are skipped; their charts' own schemas apply at install.
  */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
+import { inject } from "vitest";
 import type { RegisteredResource } from "../tools/program";
 
 /** Packages holding models for API groups beyond the built-in ones (CRDs the program uses). */
@@ -120,6 +123,16 @@ function typeShape(resource: RegisteredResource, ref: ModelRef): string {
 
 /** Shapes found valid by the strict check in this process (only valid ones: a problem is reported every time). */
 const strictlyValid = new Set<string>();
+/** The same, shared with the run's other test process through its directory (test/global-setup.ts), when there is one. */
+const sharedValidDir = ((dir) => (dir ? path.join(dir, "k8s-valid-shapes") : undefined))(inject("runShareDir"));
+const shapeFile = (shape: string) => path.join(sharedValidDir!, crypto.createHash("sha256").update(shape).digest("hex"));
+const knownValid = (shape: string) => strictlyValid.has(shape) || (sharedValidDir !== undefined && fs.existsSync(shapeFile(shape)));
+function recordValid(shape: string): void {
+  strictlyValid.add(shape);
+  if (!sharedValidDir) return;
+  fs.mkdirSync(sharedValidDir, { recursive: true });
+  fs.writeFileSync(shapeFile(shape), "");
+}
 
 /** Every problem with the Kubernetes objects among `resources`, one message each; empty when all are valid. */
 export async function k8sSchemaProblems(resources: RegisteredResource[]): Promise<string[]> {
@@ -136,9 +149,9 @@ export async function k8sSchemaProblems(resources: RegisteredResource[]): Promis
     problems.push(...found);
     if (!found.some((p) => p.includes("no schema found"))) checked.push({ resource, ref });
   }
-  const unchecked = checked.filter((c) => !strictlyValid.has(typeShape(c.resource, c.ref)));
+  const unchecked = checked.filter((c) => !knownValid(typeShape(c.resource, c.ref)));
   const strict = strictProblems(unchecked);
   const attributed = strict.every((p) => unchecked.some((c) => p.startsWith(`${c.resource.type} ${c.resource.name}:`)));
-  if (attributed) for (const c of unchecked) if (!strict.some((p) => p.startsWith(`${c.resource.type} ${c.resource.name}:`))) strictlyValid.add(typeShape(c.resource, c.ref));
+  if (attributed) for (const c of unchecked) if (!strict.some((p) => p.startsWith(`${c.resource.type} ${c.resource.name}:`))) recordValid(typeShape(c.resource, c.ref));
   return [...problems, ...strict];
 }
