@@ -34,15 +34,17 @@ export class ConfigError extends Error {
   }
 }
 
-const int = (min: number) => z.number({ error: "an integer" }).int({ error: "an integer" }).min(min, { error: `an integer >= ${min}` });
-const intRange = (min: number, max: number, why = "") => int(min).max(max, { error: `an integer from ${min} to ${max}${why}` });
-const bool = z.boolean({ error: "true or false" });
-const text = (example: string) => z.string({ error: `a non-empty string such as ${example}` }).min(1, { error: `a non-empty string such as ${example}` });
+// A check without its own words takes its schema's (zod), so only the bounds that say more carry words of their own.
+const int = (min: number) => z.number({ error: "an integer" }).int().min(min, { error: `an integer >= ${min}` });
+const intRange = (min: number, max: number, why: string) => int(min).max(max, { error: `an integer from ${min} to ${max}${why}` });
+// ourWords says "true or false".
+const bool = z.boolean();
+const text = (example: string) => z.string({ error: `a non-empty string such as ${example}` }).min(1);
 const region = z.enum(KNOWN_REGIONS, { error: `one of ${KNOWN_REGIONS.join(", ")}` });
 const regionList = z.array(region, { error: "a list of regions" });
 const range = (min: number) => z.strictObject({ min: int(min), max: int(min) });
 const nodeGroupSize = (min: number) => z.strictObject({ min: int(min), max: int(min), desired: int(min) });
-const instanceType = z.string({ error: "an instance type such as c5.xlarge" }).regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "an instance type such as c5.xlarge" });
+const instanceType = z.string({ error: "an instance type such as c5.xlarge" }).regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/);
 // Tags are pinned versions; `latest` (or no tag) makes rollouts and rollbacks unreproducible.
 const TAG = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
 const imageTag = z
@@ -55,20 +57,20 @@ const ollamaModel = z
   .regex(new RegExp(`^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)?:${TAG}$`), { error: "a model with a pinned tag such as codellama:7b (without a tag Ollama pulls `latest`)" })
   .refine((m) => !m.endsWith(":latest"), { error: "a pinned tag such as codellama:7b, never `latest`" });
 
-const quantity = z.string({ error: "a Kubernetes quantity such as 500m or 4Gi" }).regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti)?$/, { error: "a Kubernetes quantity such as 500m or 4Gi" });
+const quantity = z.string({ error: "a Kubernetes quantity such as 500m or 4Gi" }).regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti)?$/);
 const podResources = z.strictObject({
   requests: z.strictObject({ cpu: quantity, memory: quantity }),
   limits: z.strictObject({ cpu: quantity, memory: quantity }),
 });
 
 // The overload levers stay on: 0 would turn a Postgres timeout off.
-const dbTimeoutMs = z.number({ error: "milliseconds from 1000 to 3600000 (0, which turns the timeout off, is refused)" }).int({ error: "whole milliseconds from 1000 to 3600000" }).min(1_000, { error: "milliseconds from 1000 to 3600000 (0, which turns the timeout off, is refused)" }).max(3_600_000, { error: "milliseconds from 1000 to 3600000 (longer work sets its own timeout per session)" });
+const dbTimeoutMs = z.number({ error: "milliseconds from 1000 to 3600000 (0, which turns the timeout off, is refused)" }).int({ error: "whole milliseconds from 1000 to 3600000" }).min(1_000).max(3_600_000, { error: "milliseconds from 1000 to 3600000 (longer work sets its own timeout per session)" });
 
 const share = z.number({ error: "a number from 0 to 1" }).gt(0, { error: "a number above 0, at most 1" }).max(1, { error: "a number above 0, at most 1" });
 const llmRoute = z.strictObject({
   belowComplexity: share,
   provider: z.enum(["openai", "anthropic"], { error: "one of openai, anthropic" }),
-  model: z.string({ error: "a model name such as gpt-4" }).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, { error: "a model name such as gpt-4" }),
+  model: z.string({ error: "a model name such as gpt-4" }).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/),
 });
 
 const presetSchema = z.strictObject({
@@ -85,7 +87,7 @@ const presetSchema = z.strictObject({
   }),
   gpu: z.strictObject({ instanceType, gpuType: text("nvidia-a10g"), nodes: nodeGroupSize(0), ollamaReplicas: int(0) }),
   database: z.strictObject({
-    instanceClass: z.string({ error: "a DB instance class such as db.r5.xlarge" }).regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "a DB instance class such as db.r5.xlarge" }),
+    instanceClass: z.string({ error: "a DB instance class such as db.r5.xlarge" }).regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/),
     multiAz: bool,
     inRegionReplicas: intRange(0, 15, " (RDS allows 15 read replicas)"),
     replicaRegions: regionList,
@@ -100,7 +102,7 @@ const presetSchema = z.strictObject({
     deletionProtection: bool,
   }),
   redis: z.strictObject({
-    nodeType: z.string({ error: "a cache node type such as cache.r6g.large" }).regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "a cache node type such as cache.r6g.large" }),
+    nodeType: z.string({ error: "a cache node type such as cache.r6g.large" }).regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/),
     clusterMode: bool,
     shards: intRange(1, 500, " (ElastiCache limit)"),
     replicasPerShard: intRange(0, 5, " (ElastiCache limit)"),
@@ -130,11 +132,11 @@ const stackSchema = z.strictObject({
   availabilityZones: z.array(z.string({ error: "an AZ name such as us-east-1a" }), { error: "a list of 3 AZs such as [us-east-1a, us-east-1b, us-east-1c]" }).length(3, { error: "exactly 3 AZs" }).optional(),
   /** Checked for meaning (network address, private range, room for replica VPCs) in config-checks.ts. */
   vpcCidr: z.string({ error: "an IPv4 CIDR such as 10.0.0.0/16" }).default("10.0.0.0/16"),
-  domain: z.string({ error: "a DNS name such as example.com" }).regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, { error: "a DNS name such as example.com" }),
+  domain: z.string({ error: "a DNS name such as example.com" }).regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/),
   alertEmail: z.email({ error: "an email address" }),
   alertHttpsEndpoint: z.url({ protocol: /^https$/, error: "an https:// URL" }).optional(),
   /** Chat channel for warnings (with the secret slackWebhookUrl). */
-  slackChannel: z.string({ error: "a Slack channel such as #ops-alerts" }).regex(/^#[a-z0-9][a-z0-9_-]{0,79}$/, { error: "a Slack channel such as #ops-alerts" }).default("#ops-alerts"),
+  slackChannel: z.string({ error: "a Slack channel such as #ops-alerts" }).regex(/^#[a-z0-9][a-z0-9_-]{0,79}$/).default("#ops-alerts"),
   imageRegistry: text("ghcr.io/finishthisidea").default("ghcr.io/finishthisidea"),
   imageTags: z.strictObject({ api: imageTag, worker: imageTag, ollama: imageTag }, { error: "a mapping with api, worker and ollama image tags" }),
   ollamaModels: z
@@ -143,7 +145,7 @@ const stackSchema = z.strictObject({
     .max(MAX_OLLAMA_MODELS, { error: `at most ${MAX_OLLAMA_MODELS} models (each is pulled onto every replica's volume)` })
     .default(["codellama:7b"]),
   clusterPublicAccessCidrs: z.array(z.string({ error: "an IPv4 CIDR such as 203.0.113.0/24" }), { error: "a list of IPv4 CIDRs" }).default([]),
-  cloudflareAccountId: z.string({ error: "a 32-character hex Cloudflare account id" }).regex(/^[0-9a-f]{32}$/, { error: "a 32-character hex Cloudflare account id" }),
+  cloudflareAccountId: z.string({ error: "a 32-character hex Cloudflare account id" }).regex(/^[0-9a-f]{32}$/),
   r2LocationHint: z.enum(["wnam", "enam", "weur", "eeur", "apac", "oc"], { error: "one of wnam, enam, weur, eeur, apac, oc" }).default("enam"),
   // On by default: every public entry (CloudFront and the API's ALB) gets the rate limit and AWS's managed rules.
   waf: z

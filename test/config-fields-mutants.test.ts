@@ -165,6 +165,19 @@ const FIELDS: [string, unknown, string[]][] = [
   ["load", 5, ["load: got 5; expected a mapping of keys to values"]],
   ["llm.routes", [5], ["llm.routes.0: got 5; expected a mapping of keys to values"]],
   ["prometheus.limits", [], ["prometheus.limits: got []; expected a mapping of keys to values"]],
+  // Each pattern anchored at both ends, and a fraction in a quantity.
+  ["llm.routes", [{"belowComplexity": 0.5, "provider": "openai", "model": "-gpt"}], ["llm.routes.0.model: got \"-gpt\"; expected a model name such as gpt-4"]],
+  ["llm.routes", [{"belowComplexity": 0.5, "provider": "openai", "model": "gpt 4"}], ["llm.routes.0.model: got \"gpt 4\"; expected a model name such as gpt-4"]],
+  ["api.instanceType", "1c5.xlarge", ["api.instanceType: got \"1c5.xlarge\"; expected an instance type such as c5.xlarge"]],
+  ["api.instanceType", "c5.xlarge!", ["api.instanceType: got \"c5.xlarge!\"; expected an instance type such as c5.xlarge"]],
+  ["workers.resources.requests.cpu", "x500m", ["workers.resources.requests.cpu: got \"x500m\"; expected a Kubernetes quantity such as 500m or 4Gi"]],
+  ["workers.resources.requests.cpu", "500m!", ["workers.resources.requests.cpu: got \"500m!\"; expected a Kubernetes quantity such as 500m or 4Gi"]],
+  ["workers.resources.requests.cpu", "1.25", []],
+  ["database.instanceClass", "xdb.r5.large", ["database.instanceClass: got \"xdb.r5.large\"; expected a DB instance class such as db.r5.xlarge"]],
+  ["database.instanceClass", "db.r5.large!", ["database.instanceClass: got \"db.r5.large!\"; expected a DB instance class such as db.r5.xlarge"]],
+  ["redis.nodeType", "xcache.r6g.large", ["redis.nodeType: got \"xcache.r6g.large\"; expected a cache node type such as cache.r6g.large"]],
+  ["redis.nodeType", "cache.r6g.large!", ["redis.nodeType: got \"cache.r6g.large!\"; expected a cache node type such as cache.r6g.large"]],
+  ["database.multiAz", "true", ["database.multiAz: got \"true\"; expected true or false"]],
 ];
 
 describe("tier preset fields, overridden one at a time", () => {
@@ -240,11 +253,34 @@ const SETTINGS: [string, unknown, string[]][] = [
   ["overrides", "x", ["overrides: got \"x\"; expected a mapping of tier preset fields"]],
   ["overrides", {"nope":1}, ["overrides.nope: unknown key; allowed keys here: load, llm, network, api, workers, gpu, database, redis, pgbouncer, storage, prometheus, logs, monthlyBudgetUsd"]],
   ["nonsense", 1, ["nonsense: unknown key; allowed keys here: tier, environment, primaryRegion, availabilityZones, vpcCidr, domain, alertEmail, alertHttpsEndpoint, slackChannel, imageRegistry, imageTags, ollamaModels, clusterPublicAccessCidrs, cloudflareAccountId, r2LocationHint, waf, surgeMode, websockets, readReplicaRouting, costCenter, overrides"]],
+  // Each pattern anchored at both ends, every R2 location, and the length limits.
+  ["domain", "example.com1", ["domain: got \"example.com1\"; expected a DNS name such as example.com"]],
+  ["domain", "-example.com!", ["domain: got \"-example.com!\"; expected a DNS name such as example.com"]],
+  ["slackChannel", "x#ops", ["slackChannel: got \"x#ops\"; expected a Slack channel such as #ops-alerts"]],
+  ["slackChannel", "#ops!", ["slackChannel: got \"#ops!\"; expected a Slack channel such as #ops-alerts"]],
+  ["cloudflareAccountId", "x0123456789abcdef0123456789abcdef", ["cloudflareAccountId: got \"x0123456789abcdef0123456789abcdef\"; expected a 32-character hex Cloudflare account id"]],
+  ["cloudflareAccountId", "0123456789abcdef0123456789abcdef0", ["cloudflareAccountId: got \"0123456789abcdef0123456789abcdef0\"; expected a 32-character hex Cloudflare account id"]],
+  ["alertHttpsEndpoint", "shttps://hooks.example.com/x", ["alertHttpsEndpoint: got \"shttps://hooks.example.com/x\"; expected an https:// URL"]],
+  ["alertHttpsEndpoint", "httpsx://hooks.example.com/x", ["alertHttpsEndpoint: got \"httpsx://hooks.example.com/x\"; expected an https:// URL"]],
+  ["r2LocationHint", "wnam", []],
+  ["r2LocationHint", "weur", []],
+  ["r2LocationHint", "eeur", []],
+  ["r2LocationHint", "apac", []],
+  ["r2LocationHint", "oc", []],
+  ["surgeMode", null, ["surgeMode: got null; expected true or false"]],
+  ["domain", `${"x".repeat(250)}.com`, [`domain: got "${"x".repeat(116)}...; expected a DNS name such as example.com`]],
+  ["slackChannel", `#${"a".repeat(80)}`, []],
+  ["slackChannel", `#${"a".repeat(81)}`, [`slackChannel: got "#${"a".repeat(81)}"; expected a Slack channel such as #ops-alerts`]],
   ["ollamaModels", models(20), []],
   ["ollamaModels", models(21), ['ollamaModels: got ["m0:1","m1:1","m2:1","m3:1","m4:1","m5:1","m6:1","m7:1","m8:1","m9:1","m10:1","m11:1","m12:1","m13:1","m14:1","m15:1...; expected at most 20 models (each is pulled onto every replica\'s volume)']],
 ];
 
 describe("stack settings, set one at a time", () => {
+  it("turns the WAF on by default when only its rate is set", () => {
+    const { waf } = resolveConfig({ values: { ...BASE, waf: { requestsPer5Minutes: 100 } }, secrets: { cloudflareApiToken: pulumi.secret("token") } }, "finishthisidea", "test");
+    expect(waf).toEqual({ enabled: true, requestsPer5Minutes: 100 });
+  });
+
   it.each(SETTINGS)("%s = %j", (key, value, expected) => {
     expect(problemsOfSetting(key, value)).toEqual(expected);
   });
