@@ -480,6 +480,30 @@ describe("checkReferences", () => {
     ]);
   });
 
+  it("matches a reference by kind, name and namespace; only the ServiceAccount named default is implicit", () => {
+    const refs = [{ kind: "ServiceAccount", name: "web" }, { kind: "Secret", name: "default" }] as PodGroup["refs"];
+    expect(run([obj("ServiceAccount", "other", "app")], [podOf("web", { refs })]).failures.map((f) => f.problem)).toEqual([
+      "names ServiceAccount web, which the plan does not create in namespace app: the pod fails to start",
+      "names Secret default, which the plan does not create in namespace app: the pod fails to start",
+    ]);
+  });
+
+  it("is satisfied when some selected pod, Service port, pod of the namespace or selected Service matches, not only all", () => {
+    const web = podOf("web", { labels: { app: "web" }, ports: [{ name: "http", containerPort: 3000 }] });
+    const canary = podOf("canary", { labels: { app: "web" }, ports: [] });
+    expect(run([obj("Service", "web", "app", { selector: { app: "web" }, ports: [{ port: 80, targetPort: "http" }] })], [web, canary]).failures).toEqual([]);
+    const twoPorts = obj("Service", "web", "app", { ports: [{ name: "grpc", port: 81 }, { name: "http", port: 80 }] });
+    const ingress = obj("Ingress", "web", "app", { defaultBackend: { service: { name: "web", port: { name: "http" } } } });
+    expect(run([twoPorts, ingress], []).failures).toEqual([]);
+    const pdb = obj("PodDisruptionBudget", "web", "app", { selector: { matchLabels: { app: "web" } } });
+    expect(run([pdb], [web, podOf("api", { labels: { app: "api" } })]).failures).toEqual([]);
+    const labelled = (name: string, ports: any[]) => obj("Service", name, "app", { ports }, { labels: { team: "web" } });
+    const sm = obj("ServiceMonitor", "web", "monitoring", { namespaceSelector: { matchNames: ["app"] }, selector: { matchLabels: { team: "web" } }, endpoints: [{ port: "http" }] });
+    expect(run([labelled("a", [{ name: "grpc", port: 81 }]), labelled("b", [{ name: "http", port: 80 }]), sm], []).failures).toEqual([]);
+    const nowhere = obj("ServiceMonitor", "web", "monitoring", { namespaceSelector: { matchNames: ["app", "api"] }, selector: { matchLabels: { team: "none" } } });
+    expect(run([nowhere], []).failures.map((f) => f.problem)).toEqual(["selects no Service in app, api"]);
+  });
+
   it("catches a prometheus-adapter rule over a series no scraped target produces", () => {
     const adapter = (...queries: (string | undefined)[]) => resource("kubernetes:helm.sh/v3:Release", "adapter", { chart: "prometheus-adapter", name: "prometheus-adapter", values: { rules: { custom: queries.map((seriesQuery) => ({ seriesQuery })) } } });
     const otherChart = resource("kubernetes:helm.sh/v3:Release", "kps", { chart: "kube-prometheus-stack", name: "kps", values: { rules: { custom: [{ seriesQuery: "nope_total" }] } } });
