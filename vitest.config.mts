@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 /** Suites that replace modules with vi.mock: they need a module registry of their own. */
-const MOCKING_SUITES = ["test/entry-points.test.ts", "test/entry-points-tools.test.ts", "test/harness-self.test.ts"];
+const MOCKING_SUITES = ["test/entry-points.test.ts", "test/entry-points-tools.test.ts"];
 
 const shared = {
   pool: "forks" as const,

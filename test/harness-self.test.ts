@@ -5,26 +5,23 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { PlatformConfig } from "../infra/config";
 import { resolveConfig } from "../infra/config";
 import { readStackFile } from "../infra/stack-file";
-import { runProgram, type ProgramRun, type RegisteredResource } from "../tools/program";
+import { runProgram, type ProgramBuilder, type ProgramRun, type RegisteredResource } from "../tools/program";
 
 /** What the fake program registers instead of the platform (set per test before runProgram). */
-const program = vi.hoisted(() => ({ build: (_root: unknown) => ({}) as Record<string, unknown> }));
+const program = { build: (_root: unknown) => ({}) as Record<string, unknown> };
 
-// runProgram builds the platform through createPlatform; swap in a root component that runs `program.build`.
-vi.mock("../infra/platform", async () => {
-  const p = await import("@pulumi/pulumi");
-  class Root extends p.ComponentResource {
-    constructor(opts?: import("@pulumi/pulumi").ComponentResourceOptions) {
-      super("finishthisidea:platform:Platform", "root", {}, opts);
-      this.registerOutputs({});
-    }
+/** A root component standing where the platform would, running `program.build` under it. */
+class Root extends pulumi.ComponentResource {
+  constructor(opts?: pulumi.ComponentResourceOptions) {
+    super("finishthisidea:platform:Platform", "root", {}, opts);
+    this.registerOutputs({});
   }
-  return { createPlatform: (_config: unknown, opts?: import("@pulumi/pulumi").ComponentResourceOptions) => program.build(new Root(opts)) };
-});
+}
+const buildFake: ProgramBuilder = (_config, opts) => program.build(new Root(opts)) as unknown as ReturnType<ProgramBuilder>;
 
 class Box extends pulumi.ComponentResource {
   constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
@@ -62,7 +59,7 @@ describe("tools/program.ts reports each resource option as registered", () => {
       new aws.sqs.Queue("in-open-box", { name: pulumi.secret("hidden-name"), tags: { team: "platform" } }, { parent: openBox });
       return {};
     };
-    run = await runProgram(config, { preview: true });
+    run = await runProgram(config, { preview: true }, buildFake);
   });
 
   it("protect: true only where set (or inherited from a protected parent), false otherwise", () => {
@@ -111,6 +108,6 @@ describe("tools/program.ts refuses what the real engine refuses", () => {
       new aws.sqs.Queue("twin", {}, { parent });
       return {};
     };
-    await expect(runProgram(config, { preview: true })).rejects.toThrow(/Resources registered twice under one name.*\n.*aws:sqs\/queue:Queue::twin/);
+    await expect(runProgram(config, { preview: true }, buildFake)).rejects.toThrow(/Resources registered twice under one name.*\n.*aws:sqs\/queue:Queue::twin/);
   });
 });

@@ -280,11 +280,14 @@ export async function withoutStackTraces<T>(build: () => Promise<T>): Promise<T>
   }
 }
 
-export async function runProgram(config: PlatformConfig, options: RunOptions = {}): Promise<ProgramRun> {
-  return withoutStackTraces(() => evaluate(config, options));
+/** What a run evaluates: the platform (infra/platform.ts), or a program of known resources (the harness's self-test). */
+export type ProgramBuilder = (config: PlatformConfig, opts: pulumi.ComponentResourceOptions) => StackOutputs;
+
+export async function runProgram(config: PlatformConfig, options: RunOptions = {}, build: ProgramBuilder = createPlatform): Promise<ProgramRun> {
+  return withoutStackTraces(() => evaluate(config, options, build));
 }
 
-async function evaluate(config: PlatformConfig, options: RunOptions): Promise<ProgramRun> {
+async function evaluate(config: PlatformConfig, options: RunOptions, build: ProgramBuilder): Promise<ProgramRun> {
   const preview = options.preview ?? true;
   const registered = new Map<string, { inputs: Record<string, any>; provider?: string; custom: boolean }>();
   const duplicates: string[] = [];
@@ -307,7 +310,7 @@ async function evaluate(config: PlatformConfig, options: RunOptions): Promise<Pr
     return undefined;
   };
 
-  const outputs = createPlatform(config, { transformations: [capture] });
+  const outputs = build(config, { transformations: [capture] });
 
   // Registration is asynchronous; wait until every resource seen so far has a URN, then look again in case
   // an apply registered more.
