@@ -75,6 +75,8 @@ describe("the model pull script (run with a fake ollama)", () => {
       "esac",
     ].join("\n"), { mode: 0o755 });
     fs.writeFileSync(path.join(dir, "present"), "codellama\n");
+    // The script waits `sleep 1` between polls of the server: 50 ms here (the polling is what is tested, not the pause).
+    fs.writeFileSync(path.join(dir, "sleep"), "#!/bin/sh\nexec /bin/sleep 0.05\n", { mode: 0o755 });
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
