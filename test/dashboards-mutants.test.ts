@@ -6,20 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { apiDashboard, DASHBOARD_UIDS, databaseDashboard, queuesDashboard, type Panel } from "../components/observability/dashboards";
 import type { SloTable } from "../components/observability/slo";
+import { SLOS } from "./slo-fixture";
 
-const SLOS: SloTable = {
-  api: { availability: 0.999, latencySeconds: { p50: 0.1, p95: 0.3, p99: 0.8 }, errorRate: 0.002, period: "28d" },
-  jobs: { queues: ["clean", "mail"], durationSeconds: { p50: 30, p95: 90, p99: 200 }, errorRate: 0.02, availability: 0.99 },
-  throughput: { apiPeakRequestsPerSecond: 100, jobsPeakPerHour: 600 },
-  burnRates: [
-    { factor: 10, longWindow: "1h", shortWindow: "5m", severity: "page", for: "2m" },
-    { factor: 2, longWindow: "1d", shortWindow: "12h", severity: "ticket", for: "1h" },
-  ],
-  surge: { baselineWindow: "1w", factor: 3, minRequestsPerSecond: 2, for: "10m", runbook: "https://example.com/runbooks/surge" },
-  queues: { drainSeconds: { warning: 120, critical: 600 }, oldestWaitingJobs: { warning: 3, critical: 5 }, failedCriticalFactor: 4, noConsumerFor: "7m" },
-  workers: { memoryLimitRatio: 0.85 },
-  pgbouncer: { clientMaxWaitSeconds: 1.5 },
-};
 
 const WORKERS = { namespace: "jobs", queues: [{ name: "clean", averageJobSeconds: 40 }, { name: "mail", averageJobSeconds: 7 }], maxReplicas: 12 };
 

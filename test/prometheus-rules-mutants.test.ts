@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { SloTable } from "../components/observability/slo";
+import { SLOS as SHARED_SLOS } from "./slo-fixture";
 import {
   buildRuleSets,
   burnRateThreshold,
@@ -23,20 +24,8 @@ import {
   type RuleTargets,
 } from "../components/observability/prometheus-rules";
 
-const SLOS: SloTable = {
-  api: { availability: 0.999, latencySeconds: { p50: 0.1, p95: 0.3, p99: 0.8 }, errorRate: 0.002, period: "28d" },
-  jobs: { queues: ["clean", "mail"], durationSeconds: { p50: 30, p95: 90, p99: 200 }, errorRate: 0.02, availability: 0.99 },
-  throughput: { apiPeakRequestsPerSecond: 100, jobsPeakPerHour: 600 },
-  websocket: { availability: 0.995, latencySeconds: { p50: 0.02, p95: 0.04, p99: 0.09 } },
-  burnRates: [
-    { factor: 10, longWindow: "1h", shortWindow: "5m", severity: "page", for: "2m" },
-    { factor: 2, longWindow: "1d", shortWindow: "12h", severity: "ticket", for: "1h" },
-  ],
-  surge: { baselineWindow: "1w", factor: 3, minRequestsPerSecond: 2, for: "10m", runbook: "https://example.com/runbooks/surge" },
-  queues: { drainSeconds: { warning: 120, critical: 600 }, oldestWaitingJobs: { warning: 3, critical: 5 }, failedCriticalFactor: 4, noConsumerFor: "7m" },
-  workers: { memoryLimitRatio: 0.85 },
-  pgbouncer: { clientMaxWaitSeconds: 1.5 },
-};
+/** The shared table with websocket SLOs: their rules are rendered too. */
+const SLOS: SloTable = { ...SHARED_SLOS, websocket: { availability: 0.995, latencySeconds: { p50: 0.02, p95: 0.04, p99: 0.09 } } };
 
 const TARGETS: RuleTargets = {
   api: { namespace: "web" },
